@@ -1,0 +1,55 @@
+# crm_migration: set-up, demo and tests on a plain Debian machine.
+#
+#   make demo   venv + PostgreSQL + a database with the addon + the bundled
+#               Ploomes sandbox + a demo migration, then its reconciliation
+#   make test   the whole test suite on fresh databases
+#
+# Odoo 18.0's source is expected at ODOO_SRC (it is never part of this repo).
+
+ODOO_SRC ?= /opt/odoo-18.0
+PYTHON ?= python3
+VENV ?= .venv
+BUILD ?= .build
+DEMO_DB ?= crm_migration_demo
+TEST_DB ?= crm_migration_test
+TEST_DB_MIN ?= crm_migration_test_min
+SANDBOX_PORT ?= 8099
+SANDBOX_SCALE ?= 300
+HTTP_PORT ?= 8069
+
+PY := $(VENV)/bin/python
+ODOO_BIN := $(PY) $(ODOO_SRC)/odoo-bin
+CONF := $(BUILD)/odoo.conf
+SETUP := tools/setup.sh
+
+export ODOO_SRC VENV BUILD PYTHON HTTP_PORT
+
+.PHONY: demo test test-pure serve venv postgres conf check-odoo clean
+
+check-odoo:
+	@$(SETUP) check-odoo
+
+venv: check-odoo
+	@$(SETUP) venv
+
+postgres:
+	@$(SETUP) postgres
+
+conf: venv
+	@$(SETUP) conf
+
+demo: venv postgres conf
+	@$(SETUP) database $(DEMO_DB) crm_migration
+	@tools/demo.sh $(DEMO_DB) $(SANDBOX_PORT) $(SANDBOX_SCALE)
+
+test: venv postgres conf
+	@tools/test.sh $(TEST_DB) $(TEST_DB_MIN)
+
+test-pure: venv
+	$(PY) -m pytest -p no:odoo -p no:cacheprovider --import-mode=importlib -o pythonpath=. sandbox sources mapping -q
+
+serve: conf
+	$(ODOO_BIN) -c $(CONF) -d $(DEMO_DB) --http-interface=127.0.0.1 --http-port=$(HTTP_PORT)
+
+clean:
+	rm -rf $(BUILD)

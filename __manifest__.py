@@ -1,0 +1,24 @@
+{
+    "name": "CRM Migration (Ploomes, Bloomr)",
+    "summary": "Move a CRM out of Ploomes or Bloomr into Odoo: field map, "
+               "validation, reconciliation, delta sync and rollback",
+    "version": "18.0.1.0.0",
+    "category": "Sales/CRM",
+    "author": "crm_migration contributors",
+    "license": "LGPL-3",
+    "depends": ["crm", "contacts", "mail", "calendar"],
+    "external_dependencies": {"python": ["requests", "python-stdnum", "phonenumbers"]},
+    "data": [
+        "security/crm_migration_security.xml",
+        "security/ir.model.access.csv",
+        "data/ir_sequence_data.xml",
+        "data/ir_cron_data.xml",
+        "views/crm_migration_log_views.xml",
+        "views/crm_migration_map_views.xml",
+        "views/crm_migration_run_views.xml",
+        "views/crm_migration_source_views.xml",
+        "views/crm_migration_menus.xml",
+    ],
+    "installable": True,
+    "application": False,
+}

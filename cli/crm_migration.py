@@ -1,0 +1,242 @@
+"""``odoo-bin crm_migration``: run, resume and roll back migrations headless.
+
+For ops people and cron jobs::
+
+    odoo-bin --addons-path=... crm_migration run -c odoo.conf -d DB \\
+        --source ploomes --url URL --key KEY [--sample N] \\
+        [--accept-proposed-map] [--fallback-user LOGIN]
+
+Exit status: 0 when the run completed (records that failed are counted and
+logged), 1 when it could not complete (bad key, unreachable source, a crash),
+2 when it needs a person first (unconfirmed map, bad arguments).
+"""
+import argparse
+import sys
+import time
+
+import odoo
+from odoo import SUPERUSER_ID, api
+from odoo.cli import Command
+from odoo.modules.registry import Registry
+
+EXIT_OK, EXIT_FAILED, EXIT_NEEDS_ADMIN = 0, 1, 2
+COLUMNS = (("total", "Source"), ("created", "Created"), ("linked", "Linked"),
+           ("updated", "Updated"), ("unchanged", "Unchanged"), ("skipped", "Skipped"),
+           ("failed", "Failed"), ("verified", "Verified"))
+
+
+class NeedsAdmin(Exception):
+    """The run waits for a decision an admin must take."""
+
+
+def reconciliation_table(phases):
+    """The reconciliation of a step as a plain-text table."""
+    width = max([len("Phase")] + [len(p.name) for p in phases])
+    head = "Phase".ljust(width) + "".join(label.rjust(11) for _f, label in COLUMNS)
+    rows = [head, "-" * len(head)]
+    for phase in phases:
+        row = phase.name.ljust(width) + "".join(str(phase[f]).rjust(11) for f, _l in COLUMNS)
+        if phase.notice:
+            row += f"  {phase.notice}"
+        rows.append(row)
+    return "\n".join(rows)
+
+
+class Progress:
+    """Prints where a run is, at most every few seconds and at each new phase."""
+
+    def __init__(self, out, every=5.0):
+        self.out = out
+        self.every = every
+        self.last = (None, 0.0)
+
+    def __call__(self, run):
+        phase = run.phase_ids.filtered(
+            lambda p: p.kind == run.job and p.state == "running")[:1] if run.job else None
+        now = time.monotonic()
+        if phase and (phase.id != self.last[0] or now - self.last[1] >= self.every):
+            total = f"/{phase.total}" if phase.total else ""
+            self.out.write(f"  [{phase.kind}] {phase.name}: {phase.done}{total}\n")
+            self.out.flush()
+            self.last = (phase.id, now)
+
+
+class CrmMigration(Command):
+    """Run, resume or roll back a CRM migration (Ploomes) headless"""
+
+    name = "crm_migration"
+
+    def run(self, args):
+        parser = self.parser()
+        options = parser.parse_args(args)
+        if not options.command:
+            parser.print_help()
+            sys.exit(EXIT_NEEDS_ADMIN)
+        config_args = ["-d", options.database]
+        if options.config:
+            config_args = ["-c", options.config] + config_args
+        odoo.tools.config.parse_config(config_args)
+        registry = Registry(options.database)
+        with registry.cursor() as cr:
+            env = api.Environment(cr, SUPERUSER_ID, {})
+            try:
+                code = getattr(self, f"command_{options.command}")(env, options)
+            except NeedsAdmin as exc:
+                cr.commit()
+                print(f"\n{exc}", file=sys.stderr)
+                code = EXIT_NEEDS_ADMIN
+            cr.commit()
+        sys.exit(code)
+
+    def parser(self):
+        parser = argparse.ArgumentParser(prog="odoo-bin crm_migration", description=self.__doc__)
+        sub = parser.add_subparsers(dest="command")
+        run = sub.add_parser("run", help="profile, map, validate and load a source (resumes an "
+                                         "interrupted run of the same source)")
+        self.add_db_options(run)
+        run.add_argument("--source", required=True, choices=["ploomes"], help="kind of source")
+        run.add_argument("--url", required=True, help="base URL of the source API")
+        run.add_argument("--key", required=True, help="API key (Ploomes User-Key)")
+        run.add_argument("--name", help="name of the source in Odoo (default: derived from the URL)")
+        run.add_argument("--sample", type=int, metavar="N",
+                         help="load only N records per object (sample migration)")
+        run.add_argument("--accept-proposed-map", action="store_true",
+                         help="confirm the proposed field map without review")
+        run.add_argument("--fallback-user", metavar="LOGIN",
+                         help="owner of records whose source owner has no Odoo user")
+        run.add_argument("--batch-size", type=int, help="records per transaction")
+        run.add_argument("--rate-limit", type=int, help="requests per minute (default 120)")
+        run.add_argument("--retries", type=int, help="retries of a failed request (default 6)")
+        run.add_argument("--backoff", type=float,
+                         help="first wait in seconds before a retry, doubling each time (default 1)")
+        rollback = sub.add_parser("rollback", help="undo a run")
+        self.add_db_options(rollback)
+        rollback.add_argument("--run", required=True, metavar="NAME", help="e.g. MIG/0001")
+        return parser
+
+    def add_db_options(self, parser):
+        parser.add_argument("-c", "--config", help="Odoo configuration file")
+        parser.add_argument("-d", "--database", required=True, help="Odoo database")
+
+    # -- run -----------------------------------------------------------------------
+
+    def command_run(self, env, options):
+        source = self.ensure_source(env, options)
+        try:
+            user = source._client().check()
+        except Exception as exc:  # noqa: BLE001 - any failure to reach the source ends here
+            print(f"Cannot read the source: {exc}", file=sys.stderr)
+            return EXIT_FAILED
+        print(f"Source {source.name}: connected as {user.get('Name')} <{user.get('Email') or '-'}>")
+        run = env["crm.migration.run"].search(
+            [("source_id", "=", source.id), ("state", "not in", ("done", "rolled_back"))],
+            order="id desc", limit=1)
+        if run:
+            print(f"Resuming {run.name} ({dict(run._fields['state'].selection)[run.state]})")
+        else:
+            run = env["crm.migration.run"].create({"source_id": source.id})
+            print(f"Started {run.name}")
+        if options.sample:
+            run.sample_size = options.sample
+        env.cr.commit()
+        progress = Progress(sys.stdout)
+        if run.state == "failed":
+            run.action_resume()
+        while True:
+            if run.job:
+                run._run_to_end(on_batch=progress)
+                env.cr.commit()
+                if run.state == "failed":
+                    print(f"\n{run.name} failed: {run.error}", file=sys.stderr)
+                    return EXIT_FAILED
+                continue
+            if run.state == "draft":
+                print("Extracting and profiling the source…")
+                run.action_profile()
+            elif run.state == "profiled":
+                self.confirm_map(run, options)
+            elif run.state == "mapped":
+                print("Validating the source against the map…")
+                run.action_validate()
+            elif run.state == "validated":
+                self.print_validation(run)
+                if options.sample:
+                    print(f"Sample migration ({run.sample_size} records per object)…")
+                    run.action_sample()
+                else:
+                    print("Loading…")
+                    run.action_start()
+            elif run.state == "sampled" and not options.sample:
+                print("Loading…")
+                run.action_start()
+            else:
+                break
+            env.cr.commit()
+        self.print_reconciliation(run)
+        return EXIT_OK
+
+    def ensure_source(self, env, options):
+        """The source of these options, created or updated."""
+        url = options.url.rstrip("/")
+        Source = env["crm.migration.source"].with_context(active_test=False)
+        source = Source.search([("kind", "=", options.source), ("url", "=", url)], limit=1)
+        values = {"api_key": options.key, "active": True}
+        if options.fallback_user:
+            user = env["res.users"].search([("login", "=", options.fallback_user)], limit=1)
+            if not user:
+                raise NeedsAdmin(f"No Odoo user has the login {options.fallback_user!r}.")
+            values["fallback_user_id"] = user.id
+        if options.batch_size:
+            values["batch_size"] = options.batch_size
+        for option in ("rate_limit", "retries", "backoff"):
+            if getattr(options, option) is not None:
+                values[option] = getattr(options, option)
+        if source:
+            source.write(values)
+        else:
+            source = Source.create(dict(values, kind=options.source, url=url,
+                                        name=options.name or f"{options.source.capitalize()} {url}"))
+        return source
+
+    def confirm_map(self, run, options):
+        fmap = run.source_id._current_map()
+        if not options.accept_proposed_map:
+            raise NeedsAdmin(
+                f"The field map of {run.source_id.name} (v{fmap.version}) is not confirmed. "
+                "Review and confirm it in Odoo (CRM › Migration › Field maps), or pass "
+                "--accept-proposed-map, then run this command again.")
+        print(f"Confirming the proposed map v{fmap.version} ({len(fmap.line_ids)} fields)")
+        run.action_confirm_map()
+
+    def print_validation(self, run):
+        issues = run.env["crm.migration.issue"]._read_group(
+            [("run_id", "=", run.id), ("step", "=", "validate")], ["level"], ["__count"])
+        counts = dict(issues)
+        print("Validation: {} errors, {} warnings, {} notes".format(
+            counts.get("error", 0), counts.get("warning", 0), counts.get("info", 0)))
+
+    def print_reconciliation(self, run):
+        kind = "load" if run.state in ("done", "sampled", "running") else run.state
+        phases = run._reconciliation("rollback" if run.state == "rolled_back" else kind)
+        title = {"sampled": "Sample reconciliation", "rolled_back": "Rollback"}.get(
+            run.state, "Reconciliation")
+        print(f"\n{title} of {run.name} ({run.source_id.name}):")
+        print(reconciliation_table(phases))
+        print(f"\nIssues: {run.error_count} errors, {run.issue_count} in all "
+              "(CRM › Migration › Issues).")
+
+    # -- rollback ------------------------------------------------------------------
+
+    def command_rollback(self, env, options):
+        run = env["crm.migration.run"].search([("name", "=", options.run)], limit=1)
+        if not run:
+            raise NeedsAdmin(f"No run named {options.run!r}.")
+        if run.job != "rollback":
+            run.action_rollback()
+        env.cr.commit()
+        run._run_to_end(on_batch=Progress(sys.stdout))
+        if run.state != "rolled_back":
+            print(f"{run.name} could not be rolled back: {run.error}", file=sys.stderr)
+            return EXIT_FAILED
+        self.print_reconciliation(run)
+        return EXIT_OK

@@ -1,0 +1,1 @@
+"""Source schemas, converters and the field-map engine (pure Python, no Odoo)."""

@@ -1,0 +1,70 @@
+"""What a source looks like: its entities, the objects a migration moves and their fields."""
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Entity:
+    """A collection read from the source API and staged as-is."""
+
+    name: str                 # API path, also the staging entity, e.g. "Contacts"
+    expand: str = None        # $expand of bulk pages
+    filter: str = None        # fixed $filter (e.g. "EntityId eq 1")
+    lookup: bool = False      # small reference table, read fully on every run
+    delta: bool = True        # has LastUpdateDate, so deltas can filter on it
+
+
+@dataclass(frozen=True)
+class SourceField:
+    """A field of a source object and its default destination in Odoo."""
+
+    path: str                 # "Name", "Phones", "OtherProperties/<FieldKey>"
+    label: str                # English label
+    label_pt: str             # label as the source shows it (pt_BR)
+    type: str                 # source type, see mapping.converters.SOURCE_TYPES
+    target: str = None        # Odoo field (existing or new x_ field); None: not migrated
+    converter: str = "direct"
+    params: dict = field(default_factory=dict)
+    new_field: tuple = None   # (ttype, label) when target is an x_ field to create
+    aux_fields: tuple = ()    # ((name, ttype, label), ...) x_ fields the converter also fills
+    required: bool = False    # the record cannot be created without it
+    note: str = ""            # why this choice (shown in the map, listed in the README)
+
+
+@dataclass(frozen=True)
+class SourceObject:
+    """A kind of source record and the Odoo model it becomes."""
+
+    key: str                  # "companies"
+    entity: str               # staging entity the records come from
+    label: str
+    label_pt: str
+    model: str                # target Odoo model
+    sequence: int             # load order (dependency order)
+    fields: tuple = ()
+    where: dict = None        # payload filter, e.g. {"TypeId": 1}
+    defaults: dict = None     # constant values on create and write
+    match_on: tuple = ()      # Odoo fields that identify an existing record to reuse
+    loader: str = "crm.migration.loader"
+    requires: tuple = ()      # Odoo modules needed; the phase is skipped without them
+    needs: tuple = ()         # reference tables (entities) its converters read
+
+    def accepts(self, payload):
+        """Whether a staged payload belongs to this object."""
+        return all(payload.get(key) == value for key, value in (self.where or {}).items())
+
+
+@dataclass(frozen=True)
+class SourceSchema:
+    """Everything the migration knows of one kind of source."""
+
+    kind: str
+    label: str
+    entities: tuple
+    objects: tuple
+    prefix: str               # technical prefix of the x_ fields it creates
+
+    def entity(self, name):
+        return next(entity for entity in self.entities if entity.name == name)
+
+    def object(self, key):
+        return next(obj for obj in self.objects if obj.key == key)

@@ -1,0 +1,48 @@
+import json
+
+from odoo import api, fields, models
+
+from .crm_migration_run import JOBS
+
+EXCERPT_SIZE = 2000
+
+
+class CrmMigrationIssue(models.Model):
+    """A problem met with one source record: what, where, and what was done."""
+
+    _name = "crm.migration.issue"
+    _description = "Migration Issue"
+    _order = "id desc"
+    _rec_name = "message"
+
+    run_id = fields.Many2one("crm.migration.run", required=True, ondelete="cascade", index=True)
+    source_id = fields.Many2one(related="run_id.source_id", store=True, index=True)
+    level = fields.Selection(
+        [("info", "Info"), ("warning", "Warning"), ("error", "Error")],
+        required=True, default="warning", index=True,
+    )
+    step = fields.Selection(JOBS, index=True)
+    phase = fields.Char(index=True)
+    code = fields.Char(index=True)
+    entity = fields.Char()
+    source_key = fields.Char("Source id", index=True)
+    field = fields.Char("Source field")
+    message = fields.Text(required=True)
+    payload_excerpt = fields.Text()
+    res_model = fields.Char("Model")
+    res_id = fields.Many2oneReference("Record", model_field="res_model")
+
+    @api.model
+    def _excerpt(self, payload):
+        """A readable, bounded excerpt of a payload."""
+        text = json.dumps(payload, ensure_ascii=False, indent=1, default=str)
+        return text if len(text) <= EXCERPT_SIZE else text[:EXCERPT_SIZE] + "\n…"
+
+    def action_open_record(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": self.res_model,
+            "res_id": self.res_id,
+            "view_mode": "form",
+        }

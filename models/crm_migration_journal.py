@@ -1,0 +1,102 @@
+import logging
+
+from psycopg2.extras import Json, execute_values
+
+from odoo import api, fields, models
+
+_logger = logging.getLogger(__name__)
+
+
+def snapshot(records, fnames):
+    """{id: {field: value in write format}} of ``records`` before a write."""
+    result = {}
+    fields_ = {name: records._fields[name] for name in fnames if name in records._fields}
+    for record in records:
+        values = {}
+        for name, field in fields_.items():
+            value = record[name]
+            if field.type == "many2one":
+                values[name] = value.id or False
+            elif field.type in ("many2many", "one2many"):
+                values[name] = [(6, 0, value.ids)]
+            elif field.type in ("date", "datetime"):
+                values[name] = fields.Datetime.to_string(value) if field.type == "datetime" \
+                    else fields.Date.to_string(value)
+            elif field.type == "binary":
+                continue
+            else:
+                values[name] = value
+        result[record.id] = values
+    return result
+
+
+class CrmMigrationJournal(models.Model):
+    """What a run did to Odoo, with the values it replaced: the basis of rollback."""
+
+    _name = "crm.migration.journal"
+    _description = "Migration Change Journal"
+    _order = "id"
+    _rec_name = "res_model"
+
+    run_id = fields.Many2one("crm.migration.run", required=True, ondelete="cascade", index=True)
+    phase = fields.Char()
+    operation = fields.Selection(
+        [("create", "Created"), ("write", "Updated"), ("link", "Linked to an existing record")],
+        required=True,
+    )
+    res_model = fields.Char("Model", required=True)
+    res_id = fields.Many2oneReference("Record", model_field="res_model", required=True)
+    old_values = fields.Json(help="Values before the run changed them (updates only).")
+
+    @api.model
+    def _log(self, run, phase, operation, model, entries):
+        """Journal ``entries``: ids, or {id: old values} for updates."""
+        if not entries:
+            return
+        if isinstance(entries, dict):
+            rows = [(run.id, phase, operation, model, res_id, Json(old), self.env.uid, self.env.uid)
+                    for res_id, old in entries.items()]
+        else:
+            rows = [(run.id, phase, operation, model, res_id, None, self.env.uid, self.env.uid)
+                    for res_id in entries]
+        execute_values(self.env.cr, """
+            INSERT INTO crm_migration_journal
+                (run_id, phase, operation, res_model, res_id, old_values,
+                 create_uid, write_uid, create_date, write_date)
+            VALUES %s
+        """, rows, template="(%s, %s, %s, %s, %s, %s, %s, %s, now() at time zone 'UTC', now() at time zone 'UTC')")
+
+    def _field_in_use(self, field):
+        """Whether a custom field still holds a value on some record."""
+        model = self.env[field.model].with_context(active_test=False)
+        return bool(model.search_count([(field.name, "!=", False)], limit=1))
+
+    def _undo(self):
+        """Undo these entries, newest first; return the entries that could not be undone.
+
+        Created records are deleted (archived when something else now
+        depends on them), updated ones get their old values back, links
+        are simply forgotten.
+        """
+        blocked = self.browse()
+        for entry in self.sorted("id", reverse=True):
+            model = self.env[entry.res_model].with_context(
+                tracking_disable=True, active_test=False, mail_notrack=True)
+            record = model.browse(entry.res_id).exists()
+            if not record or entry.operation == "link":
+                continue
+            if entry.res_model == "ir.model.fields" and self._field_in_use(record):
+                blocked |= entry
+                continue
+            try:
+                with self.env.cr.savepoint():
+                    if entry.operation == "create":
+                        record.unlink()
+                    else:
+                        record.write(entry.old_values or {})
+            except Exception as exc:  # noqa: BLE001 - one blocked record must not stop rollback
+                _logger.info("Rollback could not undo %s,%s: %s", entry.res_model, entry.res_id, exc)
+                if entry.operation == "create" and "active" in record._fields:
+                    record.write({"active": False})
+                blocked |= entry
+        return blocked

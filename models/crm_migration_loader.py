@@ -1,0 +1,425 @@
+import logging
+from collections import defaultdict
+
+from odoo import _, api, models
+from odoo.tools import email_normalize, html_sanitize, plaintext2html
+
+from odoo.addons.phone_validation.tools.phone_validation import phone_format
+
+from ..mapping.converters import ConversionContext, value_at
+from ..mapping.transform import ProblemCollector, transform_record
+from .crm_migration_journal import snapshot
+
+_logger = logging.getLogger(__name__)
+
+QUIET = {
+    "tracking_disable": True,
+    "mail_create_nolog": True,
+    "mail_create_nosubscribe": True,
+    "mail_notrack": True,
+    "mail_auto_subscribe_no_notify": True,
+    "no_reset_password": True,
+}
+
+
+class OdooConversionContext(ProblemCollector, ConversionContext):
+    """Answers the converters' questions from the identity map, staging and Odoo.
+
+    In a dry run (validation) a reference resolves when the source holds it,
+    since it will be loaded before the record that points to it.
+    """
+
+    def __init__(self, env, run, dry_run=False):
+        self.env = env
+        self.run = run
+        self.source = run.source_id
+        self.schema = self.source._schema()
+        self.dry_run = dry_run
+        self._identities = defaultdict(dict)
+        self._staged = defaultdict(dict)
+        self._lookups = {}
+        self._users = None
+        self._countries = {}
+        self._states = {}
+        self.start_record()
+
+    # -- identity map and staging ------------------------------------------------
+
+    def prefetch(self, entity, keys):
+        """Load the identities of ``keys`` at once (a batch refers to many)."""
+        keys = {str(key) for key in keys if key not in (None, "", False)}
+        keys -= set(self._identities[entity])
+        if not keys:
+            return
+        if self.dry_run:
+            self.prefetch_rows(entity, keys)
+            for key in keys:
+                self._identities[entity][key] = -1 if self._staged[entity].get(key) else None
+            return
+        found = self.env["crm.migration.identity"]._resolve(self.source, entity, keys)
+        by_model = defaultdict(set)
+        for model, res_id in found.values():
+            by_model[model].add(res_id)
+        alive = {model: set(self.env[model].browse(list(ids)).exists().ids)
+                 for model, ids in by_model.items()}
+        for key in keys:
+            model, res_id = found.get(key, (None, None))
+            self._identities[entity][key] = res_id if model and res_id in alive[model] else None
+
+    def prefetch_rows(self, entity, keys):
+        """Load the staged payloads of ``keys`` at once."""
+        keys = {str(key) for key in keys if key not in (None, "", False)} - set(self._staged[entity])
+        if not keys:
+            return
+        self.env.cr.execute("""
+            SELECT source_key, payload FROM crm_migration_record
+            WHERE source_id = %s AND entity = %s AND source_key IN %s AND state != 'deleted'
+        """, (self.source.id, entity, tuple(keys)))
+        rows = dict(self.env.cr.fetchall())
+        for key in keys:
+            self._staged[entity][key] = rows.get(key)
+
+    def resolve(self, entity, key):
+        if key in (None, "", False):
+            return None
+        key = str(key)
+        if key not in self._identities[entity]:
+            self.prefetch(entity, [key])
+        return self._identities[entity][key]
+
+    def exists_in_source(self, entity, key):
+        return bool(self._row(entity, key))
+
+    def _row(self, entity, key):
+        key = str(key)
+        if key not in self._staged[entity]:
+            self.prefetch_rows(entity, [key])
+        return self._staged[entity][key]
+
+    def lookup(self, entity, key):
+        if key in (None, "", False):
+            return None
+        if entity not in self._lookups:
+            spec = next((e for e in self.schema.entities if e.name == entity), None)
+            if not spec or not spec.lookup:
+                return self._row(entity, key)
+            self.env.cr.execute(
+                "SELECT source_key, payload FROM crm_migration_record WHERE source_id = %s AND entity = %s",
+                (self.source.id, entity))
+            self._lookups[entity] = dict(self.env.cr.fetchall())
+        return self._lookups[entity].get(str(key))
+
+    # -- owners --------------------------------------------------------------------
+
+    def user(self, source_user_id):
+        if self._users is None:
+            self._users = {
+                match.source_key: match
+                for match in self.env["crm.migration.user.match"].search(
+                    [("source_id", "=", self.source.id)])
+            }
+        match = self._users.get(str(source_user_id))
+        fallback = self.source.fallback_user_id
+        if match is None:
+            self.problem("unknown_owner", _("Owner %s is not a user of the source.", source_user_id))
+            return fallback.id or None
+        if match.user_id:
+            if not match.user_id.active:
+                self.problem("inactive_owner", _("Owner %(name)s is an inactive Odoo user.",
+                                                 name=match.user_id.name))
+            return match.user_id.id
+        if fallback:
+            self.problem("unmatched_owner", _(
+                "Owner %(owner)s has no Odoo user: assigned to %(fallback)s.",
+                owner=f"{match.name} <{match.email or '-'}>", fallback=fallback.name))
+            return fallback.id
+        self.problem("unmatched_owner", _(
+            "Owner %(owner)s has no Odoo user: loaded without owner.",
+            owner=f"{match.name} <{match.email or '-'}>"))
+        return None
+
+    # -- Odoo reference data -------------------------------------------------------
+
+    def country_id(self, country_code):
+        code = (country_code or "").upper()
+        if code not in self._countries:
+            self._countries[code] = self.env["res.country"].search([("code", "=", code)], limit=1)
+        return self._countries[code].id or None
+
+    def state_id(self, country_code, state_code):
+        key = ((country_code or "").upper(), (state_code or "").upper())
+        if key not in self._states:
+            self._states[key] = self.env["res.country.state"].search(
+                [("country_id.code", "=", key[0]), ("code", "=", key[1])], limit=1)
+        return self._states[key].id or None
+
+    def identification_type_id(self, code):
+        if "l10n_latam.identification.type" not in self.env:
+            return None
+        record = self.env.ref(f"l10n_br.{code}", raise_if_not_found=False)
+        return record.id if record else None
+
+    def email_normalize(self, text):
+        return email_normalize(text)
+
+    def html_sanitize(self, html):
+        return html_sanitize(html)
+
+    def plaintext2html(self, text):
+        return plaintext2html(text)
+
+    def phone_format(self, number, country_code):
+        country = self.env["res.country"].browse(self.country_id(country_code))
+        return phone_format(number, country.code, country.phone_code,
+                            force_format="INTERNATIONAL", raise_exception=False)
+
+
+def same_value(record, name, new):
+    """Whether ``record.name`` already holds what writing ``new`` would store."""
+    field = record._fields[name]
+    current = record[name]
+    if field.type == "many2one":
+        return current.id == (new or False)
+    if field.type in ("many2many", "one2many"):
+        ids = set()
+        for command in new or ():
+            if command[0] == 6:
+                ids = set(command[2])
+            elif command[0] == 4:
+                ids.add(command[1])
+        return set(current.ids) == ids
+    if field.type in ("float", "monetary"):
+        return abs((current or 0.0) - (new or 0.0)) < 1e-6
+    cached = field.convert_to_cache(new, record)
+    return field.convert_to_record(cached, record) == current
+
+
+class CrmMigrationLoader(models.AbstractModel):
+    """Loads staged records of one source object into its Odoo model.
+
+    Objects with special needs name a loader inheriting this one.
+    """
+
+    _name = "crm.migration.loader"
+    _description = "Migration Loader"
+
+    # -- hooks ---------------------------------------------------------------------
+
+    def _postprocess(self, obj, payload, values):
+        """Adjust converted values before they are written."""
+        return values
+
+    def _find_existing(self, obj, model, values_list):
+        """Existing records to reuse for new values (``match_on``): {index: record}."""
+        if not obj.match_on or not values_list:
+            return {}
+        found = {}
+        names = obj.match_on
+        candidates = model.search([(names[0], "in", [v.get(names[0]) for v in values_list])])
+        index = {tuple(rec[name] for name in names): rec for rec in candidates}
+        for position, values in enumerate(values_list):
+            record = index.get(tuple(values.get(name) for name in names))
+            if record:
+                found[position] = record
+        return found
+
+    # -- batches -------------------------------------------------------------------
+
+    def _transform(self, ctx, obj, lines, staged):
+        """[(staged record, values, problems)] of a batch."""
+        payloads = [rec.payload for rec in staged]
+        for entity, keys in self._references(lines, payloads).items():
+            ctx.prefetch(entity, keys)
+            ctx.prefetch_rows(entity, keys)
+        result = []
+        for rec in staged:
+            values, problems = transform_record(rec.payload, lines, ctx, obj.defaults)
+            result.append((rec, self._postprocess(obj, rec.payload, values), problems))
+        return result
+
+    @api.model
+    def _references(self, lines, payloads):
+        """{entity: keys} the lines of a batch will resolve."""
+        refs = defaultdict(set)
+        for line in lines:
+            entity = line.params.get("entity")
+            path = line.params.get("parent_path")
+            if path:
+                refs[line.params.get("parent_entity", "Contacts")].update(
+                    value_at(p, path) for p in payloads)
+            if entity:
+                for payload in payloads:
+                    value = value_at(payload, line.source)
+                    if isinstance(value, (int, str)):
+                        refs[entity].add(value)
+        return refs
+
+    def _validate_batch(self, phase, obj, staged):
+        """Convert a batch without writing; log every problem found."""
+        run = phase.run_id
+        ctx = OdooConversionContext(self.env, run, dry_run=True)
+        lines = run.map_id._lines_for(obj.key)
+        counts = defaultdict(int, done=len(staged))
+        issues = []
+        for rec, _values, problems in self._transform(ctx, obj, lines, staged):
+            self._count_problems(counts, problems)
+            issues += self._issue_values(phase, obj, rec, problems)
+        self.env["crm.migration.issue"].create(issues)
+        return counts
+
+    def _load_batch(self, phase, obj, staged):
+        """Create or update the Odoo records of a batch; return its counts."""
+        run = phase.run_id
+        source = run.source_id
+        model = self.env[obj.model].with_context(**QUIET)
+        ctx = OdooConversionContext(self.env, run)
+        lines = run.map_id._lines_for(obj.key)
+        counts = defaultdict(int, done=len(staged))
+        issues = []
+        known = self.env["crm.migration.identity"]._resolve(
+            source, obj.entity, [rec.source_key for rec in staged])
+        existing = model.browse([res_id for m, res_id in known.values() if m == obj.model]).exists()
+        alive = set(existing.ids)
+        to_create, to_update, loaded, held = [], [], [], []
+        for rec, values, problems in self._transform(ctx, obj, lines, staged):
+            self._count_problems(counts, problems)
+            if run.map_id.hold_conversion_errors and any(p.conversion for p in problems):
+                held.append(rec)
+                issues += self._issue_values(phase, obj, rec, problems)
+                continue
+            model_id = known.get(rec.source_key, (None, None))
+            if model_id[0] == obj.model and model_id[1] in alive:
+                to_update.append((rec, values, problems, model.browse(model_id[1])))
+            else:
+                to_create.append((rec, values, problems))
+        counts["skipped"] += len(held)
+        for rec in held:
+            issues.append(self._issue(phase, obj, rec, "held", "error",
+                                      _("Held: a value could not be converted (map option).")))
+        self.env["crm.migration.record"].browse([rec.id for rec in held])._mark(
+            "held", _("A value could not be converted."))
+
+        created, linked, failed = self._create(run, phase, obj, model, to_create)
+        updated, unchanged, failed_updates = self._update(run, phase, model, to_update)
+        failed += failed_updates
+        counts.update(created=len(created), linked=len(linked), updated=len(updated),
+                      unchanged=len(unchanged))
+        counts["failed"] += len(failed)
+        for rec, _values, problems, record in created + linked + updated + unchanged:
+            issues += self._issue_values(phase, obj, rec, problems, record)
+            loaded.append(rec)
+        for rec, exc in failed:
+            issues.append(self._issue(phase, obj, rec, "load_failed", "error",
+                                      _("Could not be loaded: %s", exc)))
+            rec._mark("failed", str(exc))
+        self.env["crm.migration.identity"]._bind(
+            source, obj.entity,
+            [(rec.source_key, record.id) for rec, _v, _p, record in created + linked],
+            obj.model, run)
+        self.env["crm.migration.record"].browse([rec.id for rec in loaded])._mark("loaded")
+        verified, mismatches = self._verify(created + updated + unchanged)
+        counts["verified"] += verified
+        issues += [self._issue(phase, obj, rec, "verify_mismatch", "warning", message, record)
+                   for rec, record, message in mismatches]
+        self.env["crm.migration.issue"].create(issues)
+        return counts
+
+    def _create(self, run, phase, obj, model, items):
+        """Create (or link, per ``match_on``) the records of new source records."""
+        journal = self.env["crm.migration.journal"]
+        matches = self._find_existing(obj, model, [values for _rec, values, _p in items])
+        linked = [(rec, values, problems, matches[pos])
+                  for pos, (rec, values, problems) in enumerate(items) if pos in matches]
+        new = [item for pos, item in enumerate(items) if pos not in matches]
+        created, failed = [], []
+        try:
+            with self.env.cr.savepoint():
+                records = model.create([values for _rec, values, _p in new])
+            created = [(rec, values, problems, record)
+                       for (rec, values, problems), record in zip(new, records)]
+        except Exception:  # noqa: BLE001 - isolate the failing records one by one
+            for rec, values, problems in new:
+                try:
+                    with self.env.cr.savepoint():
+                        record = model.create(values)
+                    created.append((rec, values, problems, record))
+                except Exception as exc:  # noqa: BLE001
+                    failed.append((rec, exc))
+        journal._log(run, phase.key, "create", model._name, [item[3].id for item in created])
+        journal._log(run, phase.key, "link", model._name, [item[3].id for item in linked])
+        return created, linked, failed
+
+    def _update(self, run, phase, model, items):
+        """Write what changed on already loaded records, journaling old values."""
+        if not items:
+            return [], [], []
+        records = model.browse([item[3].id for item in items])
+        names = {name for item in items for name in item[1]}
+        old = snapshot(records, names)
+        updated, unchanged, failed, journal = [], [], [], {}
+        for rec, values, problems, record in items:
+            changes = {name: value for name, value in values.items()
+                       if not same_value(record, name, value)}
+            if not changes:
+                unchanged.append((rec, values, problems, record))
+                continue
+            try:
+                with self.env.cr.savepoint():
+                    record.write(changes)
+            except Exception as exc:  # noqa: BLE001 - one record must not stop the batch
+                failed.append((rec, exc))
+                continue
+            journal[record.id] = {name: old[record.id][name] for name in changes if name in old[record.id]}
+            updated.append((rec, values, problems, record))
+        self.env["crm.migration.journal"]._log(run, phase.key, "write", model._name, journal)
+        return updated, unchanged, failed
+
+    def _verify(self, items):
+        """Read the records back and compare them with what was written."""
+        if not items:
+            return 0, []
+        items[0][3].invalidate_model()
+        verified, mismatches = 0, []
+        for rec, values, _problems, record in items:
+            wrong = [name for name, value in values.items() if not same_value(record, name, value)]
+            if wrong:
+                mismatches.append((rec, record, _(
+                    "Read back differs from the source for: %s", ", ".join(sorted(wrong)))))
+            else:
+                verified += 1
+        return verified, mismatches
+
+    # -- issues --------------------------------------------------------------------
+
+    @api.model
+    def _count_problems(self, counts, problems):
+        levels = {problem.level for problem in problems}
+        counts["warnings"] += "warning" in levels
+        counts["errors"] += "error" in levels
+
+    def _issue(self, phase, obj, rec, code, level, message, record=None, field=None):
+        return {
+            "run_id": phase.run_id.id, "step": phase.kind, "phase": phase.key,
+            "level": level, "code": code,
+            "entity": obj.entity, "source_key": rec.source_key, "field": field,
+            "message": message, "payload_excerpt": self.env["crm.migration.issue"]._excerpt(rec.payload),
+            "res_model": record._name if record else False, "res_id": record.id if record else False,
+        }
+
+    def _issue_values(self, phase, obj, rec, problems, record=None):
+        return [self._issue(phase, obj, rec, p.code, p.level, p.message, record, p.field)
+                for p in problems]
+
+
+class CrmMigrationLoaderPartner(models.AbstractModel):
+    """Companies and people: a contact under a company takes the company's address."""
+
+    _name = "crm.migration.loader.partner"
+    _inherit = "crm.migration.loader"
+    _description = "Migration Loader: Contacts"
+
+    def _postprocess(self, obj, payload, values):
+        if values.get("parent_id") and values.get("type") == "contact":
+            for name in self.env["res.partner"]._address_fields():
+                values.pop(name, None)
+        return values

@@ -1,0 +1,68 @@
+from odoo import _, models
+from odoo.tools import email_normalize
+
+
+class CrmMigrationLoaderUsers(models.AbstractModel):
+    """Source users are matched to Odoo users by e-mail, never created silently."""
+
+    _name = "crm.migration.loader.users"
+    _inherit = "crm.migration.loader"
+    _description = "Migration Loader: Users"
+
+    def _match(self, source, staged):
+        """Create or refresh the reconciliation rows of staged users; return them."""
+        matches = self.env["crm.migration.user.match"].search(
+            [("source_id", "=", source.id), ("source_key", "in", staged.mapped("source_key"))])
+        by_key = {match.source_key: match for match in matches}
+        by_email = self.env["crm.migration.user.match"]._match_by_email(
+            [rec.payload.get("Email") for rec in staged])
+        result = self.env["crm.migration.user.match"]
+        for rec in staged:
+            payload = rec.payload
+            values = {"name": payload.get("Name"), "email": payload.get("Email"),
+                      "suspended": bool(payload.get("Suspended"))}
+            match = by_key.get(rec.source_key)
+            if not match or match.method != "manual":
+                user_id = by_email.get(email_normalize(payload.get("Email") or ""), False)
+                values.update(user_id=user_id, method="email" if user_id else False)
+            if match:
+                match.write(values)
+            else:
+                match = match.create(dict(values, source_id=source.id, source_key=rec.source_key))
+            result |= match
+        return result
+
+    def _match_all(self, source):
+        """Match every staged user of ``source`` and count the records each owns."""
+        staged = self.env["crm.migration.record"].search(
+            [("source_id", "=", source.id), ("entity", "=", "Users")])
+        self._match(source, staged)
+        self.env.cr.execute("""
+            SELECT payload->>'OwnerId', count(*) FROM crm_migration_record
+            WHERE source_id = %s AND payload ? 'OwnerId' GROUP BY 1
+        """, (source.id,))
+        owned = dict(self.env.cr.fetchall())
+        for match in source.user_match_ids:
+            match.record_count = owned.get(match.source_key, 0)
+
+    def _validate_batch(self, phase, obj, staged):
+        return {"done": len(staged)}
+
+    def _load_batch(self, phase, obj, staged):
+        run = phase.run_id
+        matches = self._match(run.source_id, staged)
+        unmatched = matches.filtered(lambda m: m.state == "unmatched")
+        self.env["crm.migration.issue"].create([{
+            "run_id": run.id, "step": phase.kind, "phase": phase.key, "level": "warning",
+            "code": "unmatched_user",
+            "entity": obj.entity, "source_key": match.source_key,
+            "message": _("Source user %(name)s <%(email)s> has no Odoo user with that e-mail; "
+                         "their records are loaded %(how)s. Match or create the user in the "
+                         "user reconciliation, then run again.",
+                         name=match.name, email=match.email or _("no e-mail"),
+                         how=_("with the fallback owner") if run.source_id.fallback_user_id
+                         else _("without owner")),
+        } for match in unmatched])
+        staged._mark("loaded")
+        return {"done": len(staged), "linked": len(matches) - len(unmatched),
+                "skipped": len(unmatched), "warnings": len(unmatched)}

@@ -1,0 +1,345 @@
+import logging
+import threading
+import time
+import traceback
+
+from odoo import _, api, fields, models
+from odoo.exceptions import UserError
+
+from ..sources import SourceError
+
+_logger = logging.getLogger(__name__)
+
+STATES = [
+    ("draft", "Draft"),
+    ("profiled", "Profiled"),
+    ("mapped", "Map confirmed"),
+    ("validated", "Validated"),
+    ("sampled", "Sample loaded"),
+    ("running", "Running"),
+    ("done", "Done"),
+    ("failed", "Failed"),
+    ("rolled_back", "Rolled back"),
+]
+JOBS = [
+    ("extract", "Extracting"),
+    ("validate", "Validating"),
+    ("load", "Loading"),
+    ("rollback", "Rolling back"),
+]
+
+
+def in_test_mode():
+    """Tests run in one transaction that must not be committed."""
+    return getattr(threading.current_thread(), "testing", False)
+
+
+class CrmMigrationRun(models.Model):
+    """One migration of a source: profile, map, validate, sample, load, roll back.
+
+    Each step is a job made of phases processed batch by batch, every batch
+    in its own transaction, by the scheduler, the CLI or queue_job workers;
+    a run killed half-way resumes where its last batch committed.
+    """
+
+    _name = "crm.migration.run"
+    _description = "Migration Run"
+    _order = "id desc"
+
+    name = fields.Char(
+        required=True, readonly=True, copy=False,
+        default=lambda self: self.env["ir.sequence"].next_by_code("crm.migration.run") or _("New"),
+    )
+    source_id = fields.Many2one("crm.migration.source", required=True, ondelete="cascade", index=True)
+    company_id = fields.Many2one(related="source_id.company_id")
+    map_id = fields.Many2one("crm.migration.map", "Map used", readonly=True, ondelete="restrict")
+    mode = fields.Selection(
+        [("full", "Full migration"), ("delta", "Delta sync")],
+        default="full", required=True,
+    )
+    sample_size = fields.Integer(default=25, help="Records per object loaded by the sample migration.")
+    state = fields.Selection(STATES, default="draft", required=True, readonly=True, copy=False, index=True)
+    job = fields.Selection(JOBS, readonly=True, copy=False, index=True,
+                           help="The step being processed in the background.")
+    job_sample = fields.Boolean(readonly=True, copy=False)
+    phase_ids = fields.One2many("crm.migration.run.phase", "run_id", "Phases", readonly=True)
+    extract_phase_ids = fields.One2many(
+        "crm.migration.run.phase", "run_id", "Extraction", domain=[("kind", "=", "extract")])
+    validate_phase_ids = fields.One2many(
+        "crm.migration.run.phase", "run_id", "Validation", domain=[("kind", "=", "validate")])
+    load_phase_ids = fields.One2many(
+        "crm.migration.run.phase", "run_id", "Reconciliation", domain=[("kind", "=", "load")])
+    issue_ids = fields.One2many("crm.migration.issue", "run_id", "Issues", readonly=True)
+    issue_count = fields.Integer(compute="_compute_issue_counts")
+    error_count = fields.Integer(compute="_compute_issue_counts")
+    progress = fields.Float(compute="_compute_progress", digits=(5, 1))
+    started_at = fields.Datetime(readonly=True, copy=False)
+    finished_at = fields.Datetime(readonly=True, copy=False)
+    changed_since = fields.Datetime(
+        readonly=True, copy=False, help="Delta runs read the records changed since this time.")
+    error = fields.Text(readonly=True, copy=False)
+
+    # -- computed ------------------------------------------------------------------
+
+    def _compute_issue_counts(self):
+        groups = self.env["crm.migration.issue"]._read_group(
+            [("run_id", "in", self.ids)], ["run_id", "level"], ["__count"])
+        counts = {}
+        for run, level, count in groups:
+            counts.setdefault(run.id, {})[level] = count
+        for run in self:
+            by_level = counts.get(run.id, {})
+            run.issue_count = sum(by_level.values())
+            run.error_count = by_level.get("error", 0)
+
+    @api.depends("phase_ids.done", "phase_ids.total", "job")
+    def _compute_progress(self):
+        for run in self:
+            phases = run.phase_ids.filtered(lambda p: p.kind == run.job) if run.job else run.phase_ids
+            total = sum(max(p.total, p.done) for p in phases)
+            done = sum(p.done for p in phases)
+            run.progress = 100.0 * done / total if total else (100.0 if phases else 0.0)
+
+    # -- steps ---------------------------------------------------------------------
+
+    def action_profile(self):
+        """Extract the source into staging, then profile it and propose a map."""
+        self._start_job("extract")
+        return True
+
+    def action_validate(self):
+        """Check every staged record against the confirmed map without writing."""
+        self._require_confirmed_map()
+        self._start_job("validate")
+        return True
+
+    def action_sample(self):
+        """Load a few records of every object, then spot-check them."""
+        self._require_confirmed_map()
+        self._start_job("load", sample=True)
+        return True
+
+    def action_start(self):
+        """Load everything (a delta run first extracts what changed)."""
+        self.ensure_one()
+        if self.mode == "delta" and self.state == "draft":
+            self._start_job("extract")
+        else:
+            self._require_confirmed_map()
+            self._start_job("load")
+        return True
+
+    def action_rollback(self):
+        """Undo everything this run created or changed in Odoo."""
+        self.ensure_one()
+        later = self.search([("source_id", "=", self.source_id.id), ("id", ">", self.id),
+                             ("state", "not in", ("draft", "rolled_back"))], limit=1)
+        if later:
+            raise UserError(_("Roll back %(later)s first: it ran after %(run)s.",
+                              later=later.name, run=self.name))
+        self._start_job("rollback")
+        return True
+
+    def action_resume(self):
+        """Resume a failed step where its last batch committed."""
+        for run in self.filtered(lambda r: r.state == "failed"):
+            failed = run.phase_ids.filtered(lambda p: p.state == "failed")[:1]
+            if not failed:
+                raise UserError(_("Nothing left to resume in %s.", run.name))
+            failed.state = "running"
+            sample = run.job_sample
+            state = {"extract": "draft", "validate": "mapped", "rollback": "failed",
+                     "load": "validated" if sample else "running"}[failed.kind]
+            run.write({"job": failed.kind, "state": state, "error": False})
+            run._wake_up()
+        return True
+
+    def action_confirm_map(self):
+        """Confirm the source's current map and use it for this run."""
+        self.ensure_one()
+        fmap = self.source_id._current_map()
+        if not fmap:
+            raise UserError(_("Profile the source first: it has no map yet."))
+        fmap.action_confirm()
+        self.write({"map_id": fmap.id, "state": "mapped" if self.state == "profiled" else self.state})
+        return True
+
+    def _require_confirmed_map(self):
+        for run in self:
+            fmap = run.source_id._confirmed_map()
+            if not fmap:
+                raise UserError(_(
+                    "The map of %(source)s is not confirmed. Review it and confirm it "
+                    "before any record moves.", source=run.source_id.name))
+            run.map_id = fmap
+
+    # -- jobs ------------------------------------------------------------------------
+
+    def _start_job(self, kind, sample=False):
+        """Plan the phases of a step and hand it to the background workers."""
+        self.ensure_one()
+        if self.job:
+            raise UserError(_("%(run)s is already %(job)s.", run=self.name,
+                              job=dict(JOBS)[self.job].lower()))
+        self.phase_ids.filtered(lambda p: p.kind == kind).unlink()
+        if kind == "load":
+            self.map_id._provision(self)
+        self.env["crm.migration.run.phase"].create(self._plan(kind, sample))
+        values = {"job": kind, "job_sample": sample, "error": False}
+        if kind == "load" and not sample:
+            values["state"] = "running"
+        if not self.started_at:
+            values["started_at"] = fields.Datetime.now()
+        if kind == "extract" and self.mode == "delta" and not self.changed_since:
+            values["changed_since"] = self.source_id.last_sync_at
+        self.write(values)
+        self._wake_up()
+
+    def _plan(self, kind, sample):
+        """Values of the phases of a step, in dependency order."""
+        schema = self.source_id._schema()
+        phases = []
+        if kind == "extract":
+            for sequence, entity in enumerate(self._entities_to_extract(), start=1):
+                phases.append({"kind": kind, "key": entity.name, "name": entity.name,
+                               "sequence": sequence})
+        elif kind in ("validate", "load"):
+            for obj in schema.objects:
+                if kind == "validate" and obj.loader != "crm.migration.loader":
+                    continue
+                missing = [m for m in obj.requires if not self._module_installed(m)]
+                phases.append({
+                    "kind": kind, "key": obj.key, "name": obj.label, "sequence": obj.sequence,
+                    "state": "skipped" if missing else "pending",
+                    "notice": _("Skipped: %(modules)s not installed.", modules=", ".join(missing))
+                    if missing else False,
+                })
+        else:
+            phases.append({"kind": kind, "key": "journal", "name": _("Rollback"), "sequence": 1})
+        for phase in phases:
+            phase["run_id"] = self.id
+        return phases
+
+    def _entities_to_extract(self):
+        schema = self.source_id._schema()
+        names = set()
+        for obj in schema.objects:
+            if all(self._module_installed(m) for m in obj.requires):
+                names.add(obj.entity)
+                names.update(obj.needs)
+        return [entity for entity in schema.entities if entity.name in names]
+
+    def _module_installed(self, name):
+        return bool(self.env["ir.module.module"].sudo().search_count(
+            [("name", "=", name), ("state", "=", "installed")]))
+
+    def _wake_up(self):
+        """Ask the scheduler to process the pending batches now."""
+        if not in_test_mode():
+            self.env.ref("crm_migration.ir_cron_process_runs")._trigger()
+
+    def _commit(self):
+        if not in_test_mode():
+            self.env.cr.commit()
+
+    def _lock(self):
+        """Take this run for the current transaction; False if another worker has it."""
+        self.env.cr.execute(
+            "SELECT id FROM crm_migration_run WHERE id = %s FOR UPDATE SKIP LOCKED", (self.id,))
+        return bool(self.env.cr.fetchone())
+
+    def _process_batch(self):
+        """Process one batch of the current job; return False when there is nothing to do."""
+        self.ensure_one()
+        if not self.job or not self._lock():
+            return False
+        phase = self.phase_ids.filtered(
+            lambda p: p.kind == self.job and p.state in ("pending", "running")).sorted("sequence")[:1]
+        if not phase:
+            self._finish_job()
+            return False
+        try:
+            with self.env.cr.savepoint():
+                phase._process_batch()
+        except SourceError as exc:
+            self._fail(phase, str(exc))
+        except Exception as exc:
+            if in_test_mode():
+                raise
+            _logger.exception("Migration run %s failed in phase %s", self.name, phase.name)
+            self._fail(phase, f"{exc}\n\n{traceback.format_exc()}")
+        return True
+
+    def _fail(self, phase, message):
+        phase.write({"state": "failed"})
+        self.write({"state": "failed", "job": False, "error": message})
+
+    def _finish_job(self):
+        """Move the run to the state that follows its finished step."""
+        kind, sample = self.job, self.job_sample
+        values = {"job": False}
+        if kind == "extract":
+            self.env["crm.migration.loader.users"]._match_all(self.source_id)
+            self.env["crm.migration.map"]._ensure_proposal(self.source_id)
+            if self.mode == "delta":
+                values["job"] = "load"
+                self.env["crm.migration.run.phase"].create(self._plan("load", False))
+                self._require_confirmed_map()
+                values["state"] = "running"
+            else:
+                values["state"] = "mapped" if self.source_id._confirmed_map() else "profiled"
+        elif kind == "validate":
+            values["state"] = "validated"
+        elif kind == "load" and sample:
+            values["state"] = "sampled"
+        elif kind == "load":
+            values.update(state="done", finished_at=fields.Datetime.now())
+            self.source_id.last_sync_at = self.started_at
+        elif kind == "rollback":
+            values.update(state="rolled_back", finished_at=fields.Datetime.now())
+        self.write(values)
+
+    def _run_to_end(self, max_seconds=None, on_batch=None):
+        """Process batches until the job ends (or ``max_seconds`` passed)."""
+        deadline = time.monotonic() + max_seconds if max_seconds else None
+        batches = 0
+        while self.job:
+            if not self._process_batch():
+                break
+            batches += 1
+            self._commit()
+            if on_batch:
+                on_batch(self)
+            if deadline and time.monotonic() > deadline:
+                break
+        return batches
+
+    @api.model
+    def _cron_process(self):
+        """Scheduled action: advance every run that has a job to do."""
+        done = 0
+        for run in self.search([("job", "!=", False)], order="id"):
+            done += run._run_to_end(max_seconds=50)
+        remaining = self.search_count([("job", "!=", False)])
+        self.env["ir.cron"]._notify_progress(done=done, remaining=remaining)
+
+    # -- reporting -------------------------------------------------------------------
+
+    def _reconciliation(self, kind="load"):
+        """Rows of the reconciliation table of a step."""
+        return self.phase_ids.filtered(lambda p: p.kind == kind).sorted("sequence")
+
+    def _open_form(self):
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": self._name,
+            "res_id": self.id,
+            "view_mode": "form",
+            "target": "current",
+        }
+
+    def action_view_issues(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id("crm_migration.action_issue")
+        action["domain"] = [("run_id", "=", self.id)]
+        return action

@@ -1,0 +1,171 @@
+import json
+
+from odoo import _, fields, models
+
+from .crm_migration_run import JOBS
+
+COUNTERS = ("created", "linked", "updated", "unchanged", "skipped", "failed", "verified",
+            "warnings", "errors")
+
+
+class CrmMigrationRunPhase(models.Model):
+    """One phase of a run's step, with its progress and reconciliation figures.
+
+    Extraction has a phase per source entity, validation and loading a phase
+    per source object in dependency order, rollback a single phase.
+    """
+
+    _name = "crm.migration.run.phase"
+    _description = "Migration Run Phase"
+    _order = "run_id, kind, sequence, id"
+
+    run_id = fields.Many2one("crm.migration.run", required=True, ondelete="cascade", index=True)
+    kind = fields.Selection(JOBS, required=True)
+    sequence = fields.Integer(required=True)
+    key = fields.Char(required=True)
+    name = fields.Char(required=True)
+    state = fields.Selection(
+        [("pending", "Pending"), ("running", "Running"), ("done", "Done"),
+         ("failed", "Failed"), ("skipped", "Skipped")],
+        default="pending", required=True,
+    )
+    cursor = fields.Char(help="Where the next batch starts (resumes a killed run).")
+    total = fields.Integer("Source", help="Records of the source in this phase.")
+    done = fields.Integer("Processed")
+    created = fields.Integer()
+    linked = fields.Integer(help="Matched to a record that already existed in Odoo.")
+    updated = fields.Integer()
+    unchanged = fields.Integer()
+    skipped = fields.Integer(help="Not loaded, with a reason in the issue log.")
+    failed = fields.Integer()
+    verified = fields.Integer(help="Read back from Odoo and equal, field by field, to the map's output.")
+    warnings = fields.Integer("With warnings")
+    errors = fields.Integer("With errors")
+    notice = fields.Char()
+    started_at = fields.Datetime()
+    finished_at = fields.Datetime()
+
+    def _object(self):
+        return self.run_id.source_id._schema().object(self.key)
+
+    def _add(self, counts):
+        self.write({name: self[name] + counts.get(name, 0) for name in COUNTERS + ("done",)})
+
+    def _finish(self):
+        self.write({"state": "done", "finished_at": fields.Datetime.now()})
+
+    def _process_batch(self):
+        if self.state == "pending":
+            self.write({"state": "running", "started_at": fields.Datetime.now(),
+                        "total": self._count_total()})
+        getattr(self, f"_process_{self.kind}_batch")()
+
+    def _count_total(self):
+        run = self.run_id
+        if self.kind == "extract":
+            return 0
+        if self.kind == "rollback":
+            return self.env["crm.migration.journal"].search_count([("run_id", "=", run.id)])
+        count = self._staged_count()
+        return min(count, run.sample_size) if run.job_sample else count
+
+    # -- staged rows -------------------------------------------------------------
+
+    def _staged_query(self, count=False, limit=None):
+        obj = self._object()
+        run = self.run_id
+        where = ["source_id = %s", "entity = %s"]
+        params = [run.source_id.id, obj.entity]
+        if obj.where:
+            where.append("payload @> %s::jsonb")
+            params.append(json.dumps(obj.where))
+        if run.mode == "delta":
+            where.append("state IN ('pending', 'failed')")
+        if not count and self.cursor:
+            where.append("id > %s")
+            params.append(int(self.cursor))
+        select = "count(*)" if count else "id"
+        query = f"SELECT {select} FROM crm_migration_record WHERE {' AND '.join(where)}"
+        if not count:
+            query += " ORDER BY id LIMIT %s"
+            params.append(limit)
+        return query, params
+
+    def _staged_count(self):
+        self.env.cr.execute(*self._staged_query(count=True))
+        return self.env.cr.fetchone()[0]
+
+    def _next_staged(self):
+        """The staged records of the next batch of this phase's object."""
+        run = self.run_id
+        limit = run.source_id.batch_size
+        if run.job_sample:
+            limit = min(limit, self.total - self.done)
+            if limit <= 0:
+                return self.env["crm.migration.record"]
+        self.env.cr.execute(*self._staged_query(limit=limit))
+        return self.env["crm.migration.record"].browse([row[0] for row in self.env.cr.fetchall()])
+
+    # -- batch processors ----------------------------------------------------------
+
+    def _process_extract_batch(self):
+        run = self.run_id
+        source = run.source_id
+        entity = source._schema().entity(self.key)
+        delta = run.mode == "delta" and entity.delta and not entity.lookup
+        page = source._client().page(
+            entity.name, after_id=int(self.cursor) if self.cursor else None,
+            expand=entity.expand, filter=entity.filter,
+            changed_since=run.changed_since if delta else None,
+        )
+        created, changed = self.env["crm.migration.record"]._upsert(source, entity.name, page.records, run)
+        self._add({"created": created, "updated": changed,
+                   "unchanged": len(page.records) - created - changed, "done": len(page.records)})
+        if page.last_id is not None:
+            self.cursor = str(page.last_id)
+        if not page.more:
+            self.total = self.done
+            self._finish()
+
+    def _process_validate_batch(self):
+        staged = self._next_staged()
+        if not staged:
+            self._finish()
+            return
+        obj = self._object()
+        self._add(self.env[obj.loader]._validate_batch(self, obj, staged))
+        self.cursor = str(staged[-1].id)
+
+    def _process_load_batch(self):
+        staged = self._next_staged()
+        if not staged:
+            self._finish()
+            return
+        obj = self._object()
+        self._add(self.env[obj.loader]._load_batch(self, obj, staged))
+        self.cursor = str(staged[-1].id)
+
+    def _process_rollback_batch(self):
+        run = self.run_id
+        domain = [("run_id", "=", run.id)]
+        if self.cursor:
+            domain.append(("id", "<", int(self.cursor)))
+        entries = self.env["crm.migration.journal"].search(domain, order="id desc", limit=500)
+        if not entries:
+            self.env["crm.migration.identity"].search([("run_id", "=", run.id)]).unlink()
+            self.env.cr.execute(
+                "UPDATE crm_migration_record SET state = 'pending' WHERE source_id = %s",
+                (run.source_id.id,))
+            self._finish()
+            return
+        blocked = entries._undo()
+        self.env["crm.migration.issue"].create([{
+            "run_id": run.id, "step": "rollback", "phase": "rollback", "level": "warning",
+            "code": "rollback_blocked",
+            "message": _("%(model)s %(id)s could not be undone (something else uses it); "
+                         "it was archived or left as is.", model=entry.res_model, id=entry.res_id),
+            "res_model": entry.res_model, "res_id": entry.res_id,
+        } for entry in blocked])
+        self._add({"done": len(entries), "failed": len(blocked),
+                   "updated": len(entries) - len(blocked)})
+        self.cursor = str(entries[-1].id)

@@ -1,0 +1,150 @@
+from odoo import _, api, fields, models
+from odoo.exceptions import UserError
+
+from ..mapping.ploomes import SCHEMA as PLOOMES_SCHEMA
+from ..sources import PloomesClient, SourceError
+
+SCHEMAS = {"ploomes": PLOOMES_SCHEMA}
+# One client per source and process, so that its rate limiter spans every batch.
+_CLIENTS = {}
+
+
+class CrmMigrationSource(models.Model):
+    """A CRM account to migrate from, and how to reach it."""
+
+    _name = "crm.migration.source"
+    _description = "Migration Source"
+    _order = "name"
+
+    name = fields.Char(required=True)
+    active = fields.Boolean(default=True)
+    kind = fields.Selection(
+        [("ploomes", "Ploomes (API)")],
+        required=True, default="ploomes",
+    )
+    url = fields.Char("API URL", required=True, default="https://api2.ploomes.com")
+    api_key = fields.Char(
+        "API key", groups="base.group_system", copy=False,
+        help="Ploomes: the User-Key of an integration user with the Administrator profile.",
+    )
+    rate_limit = fields.Integer(
+        "Requests per minute", default=120,
+        help="The source's rate limit; Ploomes allows 120 requests a minute per account.",
+    )
+    page_size = fields.Integer(default=300, help="Records per API page (Ploomes caps it at 300).")
+    timeout = fields.Integer("Timeout (s)", default=60)
+    retries = fields.Integer(default=6, help="Retries of a request that timed out or got 429/5xx.")
+    backoff = fields.Float(
+        "Back-off (s)", default=1.0,
+        help="First wait before a retry; it doubles at each retry, up to 60 seconds.")
+    batch_size = fields.Integer(default=200, help="Records written per transaction.")
+    company_id = fields.Many2one("res.company", default=lambda self: self.env.company, required=True)
+    fallback_user_id = fields.Many2one(
+        "res.users", "Fallback owner",
+        help="Owner given to records whose source owner has no Odoo user. Leave "
+             "empty to load them without owner; either way they are listed in the "
+             "user reconciliation.",
+    )
+    delta_sync = fields.Boolean(
+        help="Until cutover, a scheduled action pulls the records changed since the last sync.",
+    )
+    last_sync_at = fields.Datetime("Last sync", readonly=True, copy=False)
+    map_ids = fields.One2many("crm.migration.map", "source_id", "Maps")
+    run_ids = fields.One2many("crm.migration.run", "source_id", "Runs")
+    user_match_ids = fields.One2many("crm.migration.user.match", "source_id", "Users")
+    record_count = fields.Integer("Staged records", compute="_compute_record_count")
+    unmatched_user_count = fields.Integer(compute="_compute_unmatched_user_count")
+
+    _sql_constraints = [
+        ("rate_limit_positive", "CHECK(rate_limit >= 0)", "The rate limit cannot be negative."),
+        ("page_size_range", "CHECK(page_size BETWEEN 1 AND 300)", "Page size must be 1 to 300."),
+        ("batch_size_positive", "CHECK(batch_size > 0)", "Batch size must be positive."),
+        ("retries_positive", "CHECK(retries >= 0)", "Retries cannot be negative."),
+    ]
+
+    def _compute_record_count(self):
+        counts = dict(self.env["crm.migration.record"]._read_group(
+            [("source_id", "in", self.ids)], ["source_id"], ["__count"]))
+        for source in self:
+            source.record_count = counts.get(source, 0)
+
+    @api.depends("user_match_ids.state")
+    def _compute_unmatched_user_count(self):
+        for source in self:
+            source.unmatched_user_count = len(
+                source.user_match_ids.filtered(lambda match: match.state == "unmatched"))
+
+    def _schema(self):
+        """The pure-Python description of this kind of source."""
+        self.ensure_one()
+        return SCHEMAS[self.kind]
+
+    def _client(self):
+        """A client of the source API, ready to read."""
+        self.ensure_one()
+        source = self.sudo()
+        if not source.api_key:
+            raise UserError(_("Source %(name)s has no API key.", name=source.name))
+        signature = (source.url, source.api_key, source.rate_limit, source.page_size,
+                     source.timeout, source.retries, source.backoff)
+        cached = _CLIENTS.get((self.env.cr.dbname, source.id))
+        if cached and cached[0] == signature:
+            return cached[1]
+        client = PloomesClient(
+            source.url, source.api_key, rate_limit=source.rate_limit, page_size=source.page_size,
+            timeout=(10, source.timeout), retries=source.retries, backoff_factor=source.backoff,
+        )
+        _CLIENTS[(self.env.cr.dbname, source.id)] = (signature, client)
+        return client
+
+    def action_test_connection(self):
+        """Check the URL and key; tell the admin who the key belongs to."""
+        self.ensure_one()
+        try:
+            user = self._client().check()
+        except SourceError as exc:
+            raise UserError(str(exc)) from exc
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {
+                "type": "success",
+                "title": _("Connection works"),
+                "message": _("Connected as %(name)s (%(email)s).",
+                             name=user.get("Name"), email=user.get("Email") or "-"),
+            },
+        }
+
+    def action_new_run(self):
+        """Open a new migration run of this source."""
+        self.ensure_one()
+        run = self.env["crm.migration.run"].create({"source_id": self.id})
+        return run._open_form()
+
+    def action_view_users(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id("crm_migration.action_user_match")
+        action["domain"] = [("source_id", "=", self.id)]
+        action["context"] = {"default_source_id": self.id, "search_default_unmatched": 1}
+        return action
+
+    def _confirmed_map(self):
+        """The map runs load with, or an empty recordset."""
+        self.ensure_one()
+        return self.map_ids.filtered(lambda m: m.state == "confirmed")[:1]
+
+    def _current_map(self):
+        """The newest map of the source, confirmed or not."""
+        self.ensure_one()
+        return self.map_ids.sorted("version", reverse=True)[:1]
+
+    @api.model
+    def _cron_delta_sync(self):
+        """Start a delta run for every source still syncing until cutover."""
+        for source in self.search([("delta_sync", "=", True)]):
+            if source.run_ids.filtered(lambda run: run.job):
+                continue
+            if not source._confirmed_map():
+                continue
+            run = self.env["crm.migration.run"].create({"source_id": source.id, "mode": "delta"})
+            run.action_start()

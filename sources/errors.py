@@ -1,0 +1,25 @@
+"""Errors a source client raises, each with a message an admin can act on."""
+
+
+class SourceError(Exception):
+    """A source could not answer a request the migration needs."""
+
+
+class AuthenticationError(SourceError):
+    """The API key was refused (HTTP 401)."""
+
+
+class PermissionDenied(SourceError):
+    """The key's user may not read this entity or property (HTTP 403)."""
+
+
+class BadRequest(SourceError):
+    """The source refused the query itself (HTTP 400 or 404)."""
+
+
+class SourceUnavailable(SourceError):
+    """Network failures, timeouts, 429 or 5xx answers outlasted every retry."""
+
+
+class MalformedResponse(SourceError):
+    """The source kept answering with a body that is not the expected JSON."""

@@ -1,0 +1,64 @@
+"""Shared set-up: a Ploomes sandbox over HTTP on 127.0.0.1 and a source pointing at it."""
+from odoo.tests import TransactionCase
+
+from ..sandbox.ploomes import PloomesSandbox
+
+
+class SandboxCase(TransactionCase):
+    """A test class with its own sandbox (started once per class) and source."""
+
+    sandbox_options = {"seed": 11, "scale": 120}
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        options = {"rate_limit": 0, **cls.sandbox_options}
+        cls.sandbox = PloomesSandbox(**options).start()
+        cls.addClassCleanup(cls.sandbox.stop)
+        cls.source = cls.env["crm.migration.source"].create({
+            "name": "Sandbox",
+            "kind": "ploomes",
+            "url": cls.sandbox.base_url,
+            "api_key": cls.sandbox.key,
+            "rate_limit": 0,
+            "batch_size": 50,
+        })
+
+    @classmethod
+    def new_run(cls, **values):
+        return cls.env["crm.migration.run"].create({"source_id": cls.source.id, **values})
+
+    @classmethod
+    def migrate(cls, run=None, sample=None):
+        """Profile, confirm the proposed map, validate and load: the admin's happy path."""
+        run = run or cls.new_run()
+        if run.state == "draft":
+            run.action_profile()
+            run._run_to_end()
+        if run.state == "profiled":
+            run.action_confirm_map()
+        run.action_validate()
+        run._run_to_end()
+        if sample:
+            run.sample_size = sample
+            run.action_sample()
+        else:
+            run.action_start()
+        run._run_to_end()
+        return run
+
+    @classmethod
+    def records_of(cls, model, entity):
+        """{source id: Odoo record} of what the source's ``entity`` became in ``model``."""
+        identities = cls.env["crm.migration.identity"].search([
+            ("source_id", "=", cls.source.id), ("entity", "=", entity), ("res_model", "=", model)])
+        return {int(i.source_key): cls.env[model].browse(i.res_id) for i in identities}
+
+    def phase(self, run, key, kind="load"):
+        return run.phase_ids.filtered(lambda p: p.kind == kind and p.key == key)
+
+    def issues(self, run, code, source_key=None):
+        domain = [("run_id", "=", run.id), ("code", "=", code)]
+        if source_key is not None:
+            domain.append(("source_key", "=", str(source_key)))
+        return self.env["crm.migration.issue"].search(domain)

@@ -1,0 +1,119 @@
+"""The headless command, run as ops do: a real odoo-bin process on a committed database.
+
+It runs against the CRM-only database that ``make test`` prepares
+(``CRM_MIGRATION_CLI_DB``), since its runs commit batch by batch.
+"""
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import psycopg2
+
+import odoo
+from odoo.tests import BaseCase
+
+from ..sandbox.ploomes import PloomesSandbox
+
+ODOO_BIN = Path(odoo.__file__).resolve().parent.parent / "odoo-bin"
+
+
+class TestCli(BaseCase):
+    """``odoo-bin crm_migration run`` exit codes, output, and a killed run resumed."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.database = os.environ.get("CRM_MIGRATION_CLI_DB")
+        if not cls.database:
+            raise RuntimeError("CRM_MIGRATION_CLI_DB must name a database with crm_migration "
+                               "installed (make test prepares one).")
+        cls.config = odoo.tools.config.rcfile
+        cls.addons = odoo.tools.config["addons_path"]
+
+    def cli(self, sandbox, *args, key=None, wait=True):
+        command = [
+            sys.executable, str(ODOO_BIN), f"--addons-path={self.addons}", "crm_migration", "run",
+            "-c", self.config, "-d", self.database, "--source", "ploomes",
+            "--url", sandbox.base_url, "--key", key or sandbox.key, *args,
+        ]
+        process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        if not wait:
+            return process
+        out, err = process.communicate(timeout=600)
+        return process.returncode, out, err
+
+    def query(self, sql, params=()):
+        with psycopg2.connect(dbname=self.database) as conn, conn.cursor() as cr:
+            cr.execute(sql, params)
+            return cr.fetchall()
+
+    def created_partners(self, sandbox):
+        """Partners created (ever) by runs of the sandbox's source, and distinct ones."""
+        return self.query("""
+            SELECT count(*), count(DISTINCT j.res_id) FROM crm_migration_journal j
+            JOIN crm_migration_run r ON r.id = j.run_id
+            JOIN crm_migration_source s ON s.id = r.source_id
+            WHERE s.url = %s AND j.res_model = 'res.partner' AND j.operation = 'create'
+        """, (sandbox.base_url,))[0]
+
+    def test_bad_key_exits_non_zero_with_a_clear_message(self):
+        with PloomesSandbox(seed=31, scale=30, rate_limit=0) as sandbox:
+            code, _out, err = self.cli(sandbox, "--accept-proposed-map", key="wrong-key")
+        self.assertEqual(code, 1)
+        self.assertIn("User-Key", err)
+
+    def test_unreachable_source_exits_non_zero(self):
+        with PloomesSandbox(seed=32, scale=30, rate_limit=0) as sandbox:
+            pass  # stopped: nothing listens on its port any more
+        code, _out, err = self.cli(sandbox, "--accept-proposed-map", "--retries", "1", "--backoff", "0.1")
+        self.assertEqual(code, 1)
+        self.assertIn("could not be reached", err)
+
+    def test_unconfirmed_map_stops_before_any_record_moves(self):
+        with PloomesSandbox(seed=33, scale=30, rate_limit=0) as sandbox:
+            code, _out, err = self.cli(sandbox)
+            self.assertEqual(code, 2)
+            self.assertIn("not confirmed", err)
+            self.assertEqual(self.created_partners(sandbox)[0], 0)
+            code, out, err = self.cli(sandbox, "--accept-proposed-map", "--sample", "5")
+            self.assertEqual(code, 0, err)
+            self.assertIn("Sample reconciliation", out)
+            self.assertEqual(self.created_partners(sandbox)[0], 10)  # 5 companies, 5 people
+
+    def test_full_run_prints_the_reconciliation(self):
+        with PloomesSandbox(seed=34, scale=60, rate_limit=0) as sandbox:
+            code, out, err = self.cli(sandbox, "--accept-proposed-map", "--fallback-user", "admin")
+            count = sandbox.dataset.count("Contacts")
+        self.assertEqual(code, 0, err)
+        self.assertIn("Reconciliation of", out)
+        for label in ("Companies", "People", "Source", "Created", "Verified"):
+            self.assertIn(label, out)
+        self.assertEqual(self.created_partners(sandbox), (count, count))
+
+    def test_killed_run_resumes_without_duplicates(self):
+        with PloomesSandbox(seed=35, scale=400, rate_limit=0) as sandbox:
+            count = sandbox.dataset.count("Contacts")
+            process = self.cli(sandbox, "--accept-proposed-map", "--batch-size", "10", wait=False)
+            deadline = time.monotonic() + 300
+            while self.created_partners(sandbox)[0] < 60:
+                self.assertIsNone(process.poll(), "the run ended before it could be killed")
+                self.assertLess(time.monotonic(), deadline)
+                time.sleep(0.05)
+            process.send_signal(signal.SIGKILL)
+            process.wait()
+            created, _distinct = self.created_partners(sandbox)
+            self.assertLess(created, count)
+            code, out, err = self.cli(sandbox, "--accept-proposed-map")
+        self.assertEqual(code, 0, err)
+        self.assertIn("Resuming", out)
+        self.assertEqual(self.created_partners(sandbox), (count, count))
+        bound = self.query("""
+            SELECT count(*) FROM crm_migration_identity i
+            JOIN crm_migration_source s ON s.id = i.source_id
+            JOIN res_partner p ON p.id = i.res_id
+            WHERE s.url = %s AND i.entity = 'Contacts'
+        """, (sandbox.base_url,))[0][0]
+        self.assertEqual(bound, count)

@@ -1,0 +1,166 @@
+"""The foundation slice end to end: Ploomes users, companies and people over HTTP."""
+import re
+
+from stdnum.br import cnpj, cpf
+
+from .common import SandboxCase
+
+
+def digits(text):
+    return re.sub(r"\D", "", text or "")
+
+
+class TestPloomesSlice(SandboxCase):
+    sandbox_options = {"seed": 11, "scale": 120}
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        data = cls.sandbox.dataset
+        cls.users = list(data.iter("Users"))
+        cls.contacts = {c["Id"]: c for c in data.iter("Contacts")}
+        cls.states = {s["Id"]: s for s in data.iter("Cities@Countries@States")}
+        with_email = [u for u in cls.users if u.get("Email")]
+        # Half the source users exist in Odoo; the others must be reconciled, never given to admin.
+        cls.odoo_users = {
+            u["Id"]: cls.env["res.users"].create({
+                "name": u["Name"], "login": u["Email"].strip().lower(), "email": u["Email"]})
+            for u in with_email[::2]
+        }
+        cls.run = cls.migrate()
+        cls.partners = cls.records_of("res.partner", "Contacts")
+
+    def test_run_completes_with_every_phase_done(self):
+        self.assertEqual(self.run.state, "done")
+        self.assertFalse(self.run.job)
+        load = self.run.phase_ids.filtered(lambda p: p.kind == "load")
+        self.assertEqual(set(load.mapped("key")), {"users", "contact_tags", "companies", "people"})
+        self.assertEqual(set(load.mapped("state")), {"done"})
+
+    def test_counts_match_the_source_exactly(self):
+        companies = [c for c in self.contacts.values() if c["TypeId"] == 1]
+        people = [c for c in self.contacts.values() if c["TypeId"] == 2]
+        self.assertTrue(companies and people)
+        for key, expected in (("companies", companies), ("people", people)):
+            phase = self.phase(self.run, key)
+            self.assertEqual(phase.total, len(expected), key)
+            self.assertEqual(phase.created, len(expected), key)
+            self.assertEqual(phase.failed, 0, key)
+            self.assertEqual(phase.verified, len(expected), key)
+        self.assertEqual(set(self.partners), set(self.contacts))
+        self.assertEqual(len({p.id for p in self.partners.values()}), len(self.contacts))
+
+    def test_every_phase_accounts_for_every_record(self):
+        for phase in self.run.phase_ids.filtered(lambda p: p.kind == "load"):
+            accounted = (phase.created + phase.linked + phase.updated + phase.unchanged
+                         + phase.skipped + phase.failed)
+            self.assertEqual(accounted, phase.total, phase.name)
+
+    def test_companies_are_parents_and_people_children(self):
+        with_company = 0
+        for source_id, contact in self.contacts.items():
+            partner = self.partners[source_id]
+            self.assertEqual(partner.is_company, contact["TypeId"] == 1)
+            self.assertEqual(partner.name, " ".join(contact["Name"].split()))
+            company_id = contact.get("CompanyId")
+            if contact["TypeId"] == 2 and company_id:
+                with_company += 1
+                self.assertEqual(partner.parent_id, self.partners[company_id], source_id)
+            else:
+                self.assertFalse(partner.parent_id, source_id)
+        self.assertTrue(with_company)
+
+    def test_cnpj_and_cpf_land_in_vat_or_the_cpf_field(self):
+        checked = set()
+        for source_id, contact in self.contacts.items():
+            number = digits(contact.get("Register"))
+            if not number:
+                continue
+            partner = self.partners[source_id]
+            if contact["TypeId"] == 1:
+                self.assertEqual(partner.vat, cnpj.format(number), source_id)
+                checked.add("cnpj")
+            elif contact.get("CompanyId"):
+                self.assertEqual(partner.x_ploomes_cpf, cpf.format(number), source_id)
+                self.assertEqual(partner.vat, self.partners[contact["CompanyId"]].vat)
+                checked.add("cpf of a company contact")
+            else:
+                self.assertEqual(partner.vat, cpf.format(number), source_id)
+                checked.add("cpf")
+        self.assertEqual(checked, {"cnpj", "cpf", "cpf of a company contact"})
+
+    def test_emails_phones_and_job_titles(self):
+        roles = {r["Id"]: r["Name"] for r in self.sandbox.dataset.iter("Roles")}
+        phones_seen = 0
+        for source_id, contact in self.contacts.items():
+            partner = self.partners[source_id]
+            self.assertEqual(partner.email or False, (contact.get("Email") or "").strip().lower() or False)
+            numbers = [digits(p["PhoneNumber"]) for p in contact.get("Phones") or []]
+            stored = digits(partner.phone) + "|" + digits(partner.mobile) + "|" + digits(partner.x_ploomes_other_phones)
+            for number in numbers:
+                phones_seen += 1
+                self.assertIn(number[-8:], stored, source_id)
+            if contact["TypeId"] == 2 and contact.get("RoleId"):
+                self.assertEqual(partner.function, roles[contact["RoleId"]])
+        self.assertTrue(phones_seen)
+
+    def test_addresses(self):
+        for source_id, contact in self.contacts.items():
+            partner = self.partners[source_id]
+            if partner.parent_id and partner.type == "contact":
+                continue  # Odoo gives a company contact its company's address
+            if contact.get("ZipCode"):
+                number = f"{int(digits(str(contact['ZipCode']))):08d}"
+                self.assertEqual(partner.zip, f"{number[:5]}-{number[5:]}", source_id)
+            if contact.get("StateId"):
+                self.assertEqual(partner.state_id.code, self.states[contact["StateId"]]["Short"], source_id)
+            if contact.get("StreetAddress"):
+                self.assertIn(contact["StreetAddress"].split()[0], partner.street or "", source_id)
+
+    def test_owners_matched_by_email_never_silently_to_admin(self):
+        unmatched_seen = 0
+        for source_id, contact in self.contacts.items():
+            owner = contact.get("OwnerId")
+            partner = self.partners[source_id]
+            if not owner:
+                continue
+            if owner in self.odoo_users:
+                self.assertEqual(partner.user_id, self.odoo_users[owner], source_id)
+            else:
+                unmatched_seen += 1
+                self.assertFalse(partner.user_id, source_id)
+                self.assertTrue(self.issues(self.run, "unmatched_owner", source_id), source_id)
+        self.assertTrue(unmatched_seen)
+        matches = self.source.user_match_ids
+        self.assertEqual(len(matches), len(self.users))
+        self.assertEqual(
+            set(matches.filtered(lambda m: m.state == "matched").mapped("source_key")),
+            {str(key) for key in self.odoo_users})
+
+    def test_tags_become_partner_categories(self):
+        tags = {t["Id"]: t["Name"] for t in self.sandbox.dataset.iter("Tags")}
+        tagged = 0
+        for source_id, contact in self.contacts.items():
+            expected = {" ".join(tags[row["TagId"]].split()) for row in contact.get("Tags") or []}
+            self.assertEqual(set(self.partners[source_id].category_id.mapped("name")), expected)
+            tagged += bool(expected)
+        self.assertTrue(tagged)
+
+    def test_source_id_is_kept(self):
+        for source_id, partner in self.partners.items():
+            self.assertEqual(partner.x_ploomes_id, str(source_id))
+
+    def test_second_run_changes_nothing(self):
+        before = self.env["res.partner"].with_context(active_test=False).search_count([])
+        second = self.migrate()
+        self.assertEqual(second.state, "done")
+        for phase in second.phase_ids.filtered(lambda p: p.kind == "load"):
+            self.assertEqual(phase.created, 0, phase.name)
+            self.assertEqual(phase.updated, 0, phase.name)
+            self.assertEqual(phase.failed, 0, phase.name)
+        self.assertEqual(self.env["res.partner"].with_context(active_test=False).search_count([]), before)
+        journal = self.env["crm.migration.journal"].search(
+            [("run_id", "=", second.id), ("operation", "in", ("create", "write"))])
+        self.assertFalse(journal)
+        extraction = second.phase_ids.filtered(lambda p: p.kind == "extract")
+        self.assertEqual(sum(extraction.mapped("created")) + sum(extraction.mapped("updated")), 0)

@@ -1,0 +1,85 @@
+"""A run can be rolled back; a run cut by the source resumes where it stopped."""
+from .common import SandboxCase
+
+
+class TestRollback(SandboxCase):
+    sandbox_options = {"seed": 3, "scale": 60}
+
+    def test_rollback_removes_what_the_run_created(self):
+        Partner = self.env["res.partner"].with_context(active_test=False)
+        before = Partner.search_count([])
+        preexisting = self.env["res.partner.category"].create({"name": "Pre-existing"})
+        run = self.migrate()
+        partners = self.records_of("res.partner", "Contacts")
+        self.assertEqual(len(partners), self.sandbox.dataset.count("Contacts"))
+        self.assertIn("x_ploomes_id", self.env["res.partner"]._fields)
+        run.action_rollback()
+        run._run_to_end()
+        self.assertEqual(run.state, "rolled_back")
+        self.assertEqual(Partner.search_count([]), before)
+        self.assertFalse(any(p.exists() for p in partners.values()))
+        self.assertFalse(self.env["crm.migration.identity"].search([("source_id", "=", self.source.id),
+                                                                     ("entity", "=", "Contacts")]))
+        self.assertNotIn("x_ploomes_id", self.env["res.partner"]._fields)
+        self.assertTrue(preexisting.exists())
+        phase = run.phase_ids.filtered(lambda p: p.kind == "rollback")
+        self.assertEqual(phase.failed, 0)
+
+    def test_rollback_restores_updated_values(self):
+        run = self.migrate()
+        partner = next(iter(self.records_of("res.partner", "Contacts").values()))
+        original = partner.name
+        partner.name = "Changed in Odoo"
+        second = self.migrate()
+        self.assertEqual(partner.name, original)
+        self.assertEqual(sum(second.phase_ids.filtered(lambda p: p.kind == "load").mapped("updated")), 1)
+        second.action_rollback()
+        second._run_to_end()
+        self.assertEqual(partner.name, "Changed in Odoo")
+        self.assertTrue(partner.exists())
+        self.assertEqual(run.state, "done")
+
+    def test_only_the_latest_run_can_be_rolled_back(self):
+        first = self.migrate()
+        self.migrate()
+        with self.assertRaisesRegex(Exception, "first"):
+            first.action_rollback()
+
+
+class TestResume(SandboxCase):
+    sandbox_options = {"seed": 8, "scale": 400}
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.source.write({"retries": 2, "backoff": 0.01, "page_size": 100})
+
+    def test_source_failure_fails_the_run_and_resume_completes_it(self):
+        count = self.sandbox.dataset.count("Contacts")
+        run = self.new_run()
+        run.action_profile()
+        contacts = run.phase_ids.filtered(lambda p: p.key == "Contacts")
+        while not contacts.done:
+            run._process_batch()
+        self.sandbox.inject("503", count=10)
+        run._run_to_end()
+        self.assertEqual(run.state, "failed")
+        self.assertIn("503", run.error)
+        self.assertEqual(contacts.state, "failed")
+        self.assertTrue(0 < contacts.done < count)
+        run.action_resume()
+        run._run_to_end()
+        self.assertIn(run.state, ("profiled", "mapped"))
+        # resumed after its cursor: every contact extracted once, none twice
+        self.assertEqual((contacts.done, contacts.created), (count, count))
+        self.migrate(run)
+        self.assertEqual(run.state, "done")
+        self.assertEqual(len(self.records_of("res.partner", "Contacts")), count)
+
+    def test_bad_key_fails_with_a_clear_error(self):
+        self.source.api_key = "wrong"
+        run = self.new_run()
+        run.action_profile()
+        run._run_to_end()
+        self.assertEqual(run.state, "failed")
+        self.assertIn("User-Key", run.error)

@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# make demo: start the bundled Ploomes sandbox and migrate it into DB with the CLI.
+#   demo.sh DB SANDBOX_PORT SANDBOX_SCALE
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+cd "$ROOT"
+ODOO_SRC=${ODOO_SRC:-/opt/odoo-18.0}
+VENV=${VENV:-.venv}
+BUILD=${BUILD:-.build}
+HTTP_PORT=${HTTP_PORT:-8069}
+case "$VENV" in /*) ;; *) VENV="$ROOT/$VENV" ;; esac
+case "$BUILD" in /*) ;; *) BUILD="$ROOT/$BUILD" ;; esac
+PY="$VENV/bin/python"
+DB=$1 PORT=$2 SCALE=$3
+KEY=demo-key
+CONF="$BUILD/odoo.conf"
+ADDONS=$(sed -n 's/^addons_path = //p' "$CONF")
+
+say() { printf '\033[1m==> %s\033[0m\n' "$*"; }
+
+say "Ploomes sandbox (seed 1, $SCALE contacts) on 127.0.0.1:$PORT"
+"$PY" -m sandbox.ploomes --seed 1 --scale "$SCALE" --port "$PORT" --key "$KEY" \
+  > "$BUILD/sandbox.log" 2>&1 &
+SANDBOX=$!
+trap 'kill $SANDBOX 2>/dev/null || true' EXIT
+for _ in $(seq 1 60); do
+  grep -q "Ploomes sandbox on" "$BUILD/sandbox.log" 2>/dev/null && break
+  kill -0 $SANDBOX 2>/dev/null || { cat "$BUILD/sandbox.log"; exit 1; }
+  sleep 0.5
+done
+head -1 "$BUILD/sandbox.log"
+
+say "Migrating the sandbox into $DB"
+"$PY" "$ODOO_SRC/odoo-bin" --addons-path="$ADDONS" crm_migration run -c "$CONF" -d "$DB" \
+  --source ploomes --url "http://127.0.0.1:$PORT" --key "$KEY" --accept-proposed-map
+
+cat <<MSG
+
+Done. To look at the result in Odoo:
+    make serve            (serves $DB on http://127.0.0.1:$HTTP_PORT)
+then open http://127.0.0.1:$HTTP_PORT and log in as admin / admin:
+CRM › Migration › Runs shows the run, its reconciliation and its issues.
+MSG

@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# make test: the pure-Python suites, then this addon's Odoo suite and Odoo's own
+# crm and sale_crm suites on fresh databases (real Odoo 18, real PostgreSQL).
+#   test.sh DB DB_MIN
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+cd "$ROOT"
+ODOO_SRC=${ODOO_SRC:-/opt/odoo-18.0}
+VENV=${VENV:-.venv}
+BUILD=${BUILD:-.build}
+case "$VENV" in /*) ;; *) VENV="$ROOT/$VENV" ;; esac
+case "$BUILD" in /*) ;; *) BUILD="$ROOT/$BUILD" ;; esac
+PY="$VENV/bin/python"
+DB=${1:-crm_migration_test}
+DB_MIN=${2:-crm_migration_test_min}
+
+say() { printf '\033[1m==> %s\033[0m\n' "$*"; }
+
+say "Pure-Python suites (no Odoo, no database)"
+for pkg in sandbox sources mapping; do
+  "$PY" -m pytest -p no:odoo -p no:cacheprovider --import-mode=importlib \
+    -o pythonpath="$ROOT" --rootdir="$pkg/tests" -q "$pkg/tests"
+done
+
+tools/setup.sh browser
+# Full database: CRM with Sales, the Brazilian localization and queue_job, with
+# demo data (Odoo's own crm/sale_crm suites need it).
+tools/setup.sh database "$DB" crm_migration,sale_crm,l10n_br,queue_job demo
+# Minimal database: only what every CRM user has, for the CLI and CRM-only tests.
+tools/setup.sh database "$DB_MIN" crm_migration
+
+say "Odoo suites on $DB"
+CRM_MIGRATION_CLI_DB="$DB_MIN" PYTHONPATH="$ROOT/tools${PYTHONPATH:+:$PYTHONPATH}" \
+  "$PY" -m pytest -p pytest_strict_skips -p no:cacheprovider \
+  --odoo-config="$BUILD/odoo.conf" --odoo-database="$DB" --odoo-http -q \
+  "$BUILD/addons/crm_migration/tests" \
+  "$ODOO_SRC/addons/crm/tests" "$ODOO_SRC/addons/sale_crm/tests"

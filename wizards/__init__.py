@@ -1,0 +1,1 @@
+"""Wizards of the migration (the step-by-step assistant lives here)."""
