@@ -17,8 +17,15 @@
         "views/crm_migration_map_views.xml",
         "views/crm_migration_run_views.xml",
         "views/crm_migration_source_views.xml",
+        "wizards/crm_migration_setup_views.xml",
         "views/crm_migration_menus.xml",
     ],
+    "assets": {
+        "web.assets_backend": [
+            "crm_migration/static/src/js/run_autorefresh.js",
+            "crm_migration/static/src/xml/run_autorefresh.xml",
+        ],
+    },
     "installable": True,
     "application": False,
 }

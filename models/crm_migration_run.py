@@ -78,6 +78,7 @@ class CrmMigrationRun(models.Model):
     changed_since = fields.Datetime(
         readonly=True, copy=False, help="Delta runs read the records changed since this time.")
     error = fields.Text(readonly=True, copy=False)
+    guidance = fields.Char(compute="_compute_guidance")
 
     # -- computed ------------------------------------------------------------------
 
@@ -91,6 +92,30 @@ class CrmMigrationRun(models.Model):
             by_level = counts.get(run.id, {})
             run.issue_count = sum(by_level.values())
             run.error_count = by_level.get("error", 0)
+
+    @api.depends("state", "job")
+    def _compute_guidance(self):
+        texts = {
+            "draft": _("Next: profile the source. Every object is read into staging (nothing "
+                       "changes in Odoo yet) and a field map is proposed."),
+            "profiled": _("Next: review the field map (low-confidence lines first), change what "
+                          "you disagree with, then confirm it. No record moves before that."),
+            "mapped": _("Next: validate. Every record is checked against the map (CNPJ/CPF, "
+                        "e-mails, references, owners) without writing anything."),
+            "validated": _("Next: match the missing owners in User reconciliation, then load a "
+                           "sample to spot-check, or run the full migration."),
+            "sampled": _("Spot-check the sample (Reconciliation, Issues). Then run the full "
+                         "migration, or roll the sample back."),
+            "running": _("Loading in the background, batch by batch. You may close this page."),
+            "done": _("Done. Until cutover, turn on delta sync on the source to pull changes "
+                      "every hour."),
+            "failed": _("This step stopped. Read the error, fix its cause, then Resume: the "
+                        "step continues where it stopped."),
+            "rolled_back": _("Everything this run created was removed, and what it changed was "
+                             "restored."),
+        }
+        for run in self:
+            run.guidance = False if run.job else texts[run.state]
 
     @api.depends("phase_ids.done", "phase_ids.total", "job")
     def _compute_progress(self):
@@ -337,6 +362,14 @@ class CrmMigrationRun(models.Model):
             "view_mode": "form",
             "target": "current",
         }
+
+    def action_view_map(self):
+        self.ensure_one()
+        fmap = self.map_id or self.source_id._current_map()
+        if not fmap:
+            raise UserError(_("Profile the source first: it has no map yet."))
+        return {"type": "ir.actions.act_window", "res_model": "crm.migration.map",
+                "res_id": fmap.id, "view_mode": "form"}
 
     def action_view_issues(self):
         self.ensure_one()

@@ -32,7 +32,7 @@ tools/setup.sh database "$DB_MIN" crm_migration
 
 say "Odoo suites on $DB"
 CRM_MIGRATION_CLI_DB="$DB_MIN" PYTHONPATH="$ROOT/tools${PYTHONPATH:+:$PYTHONPATH}" \
-  "$PY" -m pytest -p pytest_strict_skips -p no:cacheprovider \
+  "$PY" -m pytest -p pytest_crm_migration -p no:cacheprovider \
   --odoo-config="$BUILD/odoo.conf" --odoo-database="$DB" --odoo-http -q \
   "$BUILD/addons/crm_migration/tests" \
   "$ODOO_SRC/addons/crm/tests" "$ODOO_SRC/addons/sale_crm/tests"

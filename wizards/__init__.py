@@ -1,1 +1,1 @@
-"""Wizards of the migration (the step-by-step assistant lives here)."""
+from . import crm_migration_setup
