@@ -55,10 +55,10 @@ class PloomesSandbox:
     def stop(self):
         """Stop serving and release the port (slow faults in flight are cut short)."""
         self.stopping.set()
-        self.server.shutdown()
-        self.server.server_close()
         if self._thread:
+            self.server.shutdown()
             self._thread.join(timeout=5)
+        self.server.server_close()
 
     def __enter__(self):
         return self.start()

@@ -55,7 +55,8 @@ class ActivityMixin:
         finished = self.task_finished(t)
         when = moment(r, days_before(700), days_before(1)) if finished \
             else moment(r, days_before(30), days_before(-60))
-        created = moment(r, when - timedelta(days=30), min(when, REFERENCE))
+        due = min(when, REFERENCE)
+        created = moment(r, due - timedelta(days=30), due)
         length = r.choice((15, 30, 45, 60, 90, 120))
         no_time = r.random() < 0.15
         done = min(when + timedelta(minutes=r.randint(5, 600)), REFERENCE) if finished else None
