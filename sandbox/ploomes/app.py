@@ -43,14 +43,14 @@ class PloomesSandbox:
 
     def start(self):
         """Serve in a daemon thread; returns self."""
-        self._thread = threading.Thread(target=self.server.serve_forever, name=f"ploomes-sandbox:{self.base_url}",
+        self._thread = threading.Thread(target=self.serve_forever, name=f"ploomes-sandbox:{self.base_url}",
                                         daemon=True)
         self._thread.start()
         return self
 
     def serve_forever(self):
         """Serve in the calling thread until ``stop()`` is called from elsewhere."""
-        self.server.serve_forever()
+        self.server.serve_forever(poll_interval=0.05)
 
     def stop(self):
         """Stop serving and release the port (slow faults in flight are cut short)."""

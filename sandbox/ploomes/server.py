@@ -30,6 +30,10 @@ class Handler(BaseHTTPRequestHandler):
     def log_message(self, *_args):
         """Quiet: tests and benchmarks would drown in access logs."""
 
+    def setup(self):
+        super().setup()
+        self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)  # no Nagle stalls on keep-alive
+
     @property
     def app(self):
         return self.server.app
