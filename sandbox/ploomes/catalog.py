@@ -30,7 +30,6 @@ EXTRA_SET_TYPES = {
     "Deals/GetDeletedDeals": "Deal", "Self": "User", "Quotes@Products": "QuoteProduct",
     "Orders@Products": "OrderProduct", "Products@Parts": "ProductPart",
 }
-ENTITY_OF_OWNER = {v: k for k, v in OWNER_COLUMN.items()}
 
 
 class Catalog:

@@ -97,6 +97,8 @@ class PeopleMixin:
             ident = self.identity(rank - 1)
         else:
             ident = self._person_identity(rank)
+        if not self.dirt:
+            return ident
         r = rng(self.seed, "identity-dirt", rank)
         if self.dirty("bad-email", rank) and ident.email:
             local = slug(ident.email.split("@")[0]) or "contato"

@@ -107,13 +107,15 @@ class Generator(PeopleMixin, SalesMixin, ActivityMixin):
         fields = self.fields.by_entity.get(eid, [])
         kind, index = population or (None, rank)
         refs = Refs(self, eid, rank, record)
+        r = rng(self.seed, "op", eid, rank)
         rows, seq = [], 0
         for j, f in enumerate(fields):
             if f.applies_to and f.applies_to != kind:
                 continue
-            if f.type_id != 19 and index % len(fields) != j and unit(self.seed, "op", eid, rank, j) >= 0.55:
+            chosen = r.random() < 0.55 or index % len(fields) == j or f.type_id == 19
+            if not chosen:
                 continue
-            for cols in value_columns(f, rng(self.seed, "opv", eid, rank, j), refs):
+            for cols in value_columns(f, r, refs):
                 row = empty_row(OP_BASE[eid] + rank * STRIDE["OtherProperties"] + seq, f,
                                 OWNER_COLUMN[eid], record["Id"])
                 row.update(cols)

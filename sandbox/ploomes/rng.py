@@ -2,6 +2,7 @@
 
 import random
 import zlib
+from functools import lru_cache
 from datetime import datetime, timedelta, timezone
 
 MASK = (1 << 64) - 1
@@ -17,10 +18,13 @@ def _splitmix(x):
     return z ^ (z >> 31)
 
 
+@lru_cache(maxsize=4096)
+def _text_hash(text):
+    return zlib.crc32(text.encode()) | (len(text) << 32)
+
+
 def _as_int(part):
-    if isinstance(part, int):
-        return part & MASK
-    return zlib.crc32(str(part).encode()) | (len(str(part)) << 32)
+    return part & MASK if isinstance(part, int) else _text_hash(str(part))
 
 
 def mix(*parts):

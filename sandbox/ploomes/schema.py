@@ -79,8 +79,6 @@ ATTACHMENT = _props("""
     Id ItemId EntityId ContactId DealId OrderId QuoteId TaskId InteractionRecordId EmailId LeadId
     DocumentId ProductId FileName ContentType ContentLength Url Listable IsSensitiveData
     CreatorId""")
-ATTACHMENT_OWNERS = ("ContactId", "DealId", "OrderId", "QuoteId", "TaskId",
-                     "InteractionRecordId", "EmailId", "LeadId", "DocumentId", "ProductId")
 
 
 def blank(props):

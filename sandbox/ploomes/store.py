@@ -11,7 +11,6 @@ import itertools
 import threading
 
 from .odata import parse_datetime
-from .rng import REFERENCE
 
 
 class StaticSet:
@@ -190,7 +189,3 @@ class DeletedDeals:
         return sorted((rec for rec in self.removed.values()
                        if parse_datetime(rec["LastUpdateDate"]) >= when), key=lambda rec: rec["Id"])
 
-
-def after_reference(when):
-    """Whether nothing generated can have a LastUpdateDate at or after ``when``."""
-    return when > REFERENCE
