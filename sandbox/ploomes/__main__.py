@@ -30,11 +30,15 @@ def parse_args(argv=None):
 
 def main(argv=None):
     args = parse_args(argv)
-    sandbox = PloomesSandbox(
-        seed=args.seed, scale=args.scale, key=args.key, port=args.port, host=args.host,
-        rate_limit=args.rate_limit, rate_window=args.rate_window, dirt=args.dirt, faults=args.faults,
-        top_over_cap=args.top_over_cap, next_link=args.next_link, error_style=args.error_style,
-        retry_after=not args.no_retry_after, key_lookup=not args.no_key_lookup)
+    try:
+        sandbox = PloomesSandbox(
+            seed=args.seed, scale=args.scale, key=args.key, port=args.port, host=args.host,
+            rate_limit=args.rate_limit, rate_window=args.rate_window, dirt=args.dirt, faults=args.faults,
+            top_over_cap=args.top_over_cap, next_link=args.next_link, error_style=args.error_style,
+            retry_after=not args.no_retry_after, key_lookup=not args.no_key_lookup)
+    except (ValueError, OSError) as exc:
+        print(f"sandbox.ploomes: {exc}", file=sys.stderr)
+        return 2
     print(f"Ploomes sandbox on {sandbox.base_url}  User-Key: {sandbox.key}", flush=True)
     done = threading.Event()
     for sig in (signal.SIGINT, signal.SIGTERM):

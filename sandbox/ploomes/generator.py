@@ -16,7 +16,6 @@ Ids are ``BASE[entity] + rank``. Rank layout per entity:
 
 import bisect
 import itertools
-import math
 from functools import lru_cache
 
 from . import lookups, refdata
@@ -134,15 +133,12 @@ class Generator(PeopleMixin, SalesMixin, ActivityMixin):
 
     # -- attachments layout -------------------------------------------------------------
     def _attachment_segments(self):
-        parents = {"Contacts": self.n.contacts, "Deals": self.n.deals, "Orders": self.n.orders,
-                   "Tasks": self.n.tasks, "InteractionRecords": self.n.interactions,
-                   "Emails": self.n.emails}
+        sizes = self.n.attachment_segments()
         self.segments, offset = [], 0
         for kind, column, eid in ATTACHMENT_KINDS:
-            count = math.ceil(parents[kind] / 10)
-            self.segments.append((offset, kind, column, eid, parents[kind], count))
+            parents, count = sizes[kind]
+            self.segments.append((offset, kind, column, eid, parents, count))
             offset += count
-        self.n.attachments = offset
         self._segment_offsets = [s[0] for s in self.segments]
 
     def attachment_rank(self, kind, parent_rank):

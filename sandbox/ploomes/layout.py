@@ -1,5 +1,7 @@
 """Id ranges, counts per scale and the index arithmetic that links generated records."""
 
+import math
+
 from . import lookups
 
 BASE = {
@@ -52,3 +54,10 @@ class Counts:
         self.tasks = max(10, self.deals)
         self.interactions = max(20, 2 * self.deals)
         self.emails = max(6, round(0.5 * self.deals))
+        self.attachments = sum(count for _, count in self.attachment_segments().values())
+
+    def attachment_segments(self):
+        """Parent set -> (number of parents, number of attachments): ~10% of each kind."""
+        parents = {"Contacts": self.contacts, "Deals": self.deals, "Orders": self.orders,
+                   "Tasks": self.tasks, "InteractionRecords": self.interactions, "Emails": self.emails}
+        return {kind: (parents[kind], math.ceil(parents[kind] / 10)) for kind, _, _ in ATTACHMENT_KINDS}

@@ -221,7 +221,16 @@ def test_clean_account_has_no_dirt(small):
 
 
 def test_small_account_contains_one_of_everything(small):
-    ds = small.dataset
+    check_one_of_everything(small.dataset)
+
+
+@pytest.mark.parametrize("seed", [1, 2, 17])
+def test_one_of_everything_whatever_the_seed(seed):
+    with PloomesSandbox(seed=seed, scale=100) as sb:
+        check_one_of_everything(sb.dataset)
+
+
+def check_one_of_everything(ds):
     fields = [f for f in ds.iter("Fields", expand=False) if f["Dynamic"]]
     assert set(range(1, 21)) <= {f["TypeId"] for f in fields}
     assert {1, 2, 4, 7, 10, 12, 36} <= {f["EntityId"] for f in fields}
@@ -238,10 +247,11 @@ def test_small_account_contains_one_of_everything(small):
     assert multi, "a multi-select with several options"
     users = list(ds.iter("Users", expand=False))
     suspended = {u["Id"] for u in users if u["Suspended"]}
-    assert suspended and any(u["Email"] is None for u in users)
+    no_email = {u["Id"] for u in users if u["Email"] is None}
+    assert suspended and no_email
     deals = list(ds.iter("Deals", expand=False))
     assert {1, 2, 3} <= {d["StatusId"] for d in deals}
-    assert any(d["OwnerId"] in suspended for d in deals)
+    assert any(d["OwnerId"] in suspended for d in deals) and any(d["OwnerId"] in no_email for d in deals)
     assert any(q["ReviewNumber"] > 1 for q in ds.iter("Quotes", expand=False))
     assert any(e["ReplyToEmailId"] for e in ds.iter("Emails", expand=False))
     owners = Counter(col for a in ds.iter("Attachments", expand=False)
