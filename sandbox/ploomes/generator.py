@@ -33,8 +33,8 @@ CITY_WEIGHTS = list(itertools.accumulate(w for *_, w in refdata.CITIES))
 class Refs:
     """Reference values a custom field of one record may point at (see fields.value_columns)."""
 
-    def __init__(self, gen, eid, rank, record):
-        self.gen, self.eid, self.rank, self.record = gen, eid, rank, record
+    def __init__(self, gen, eid, rank):
+        self.gen, self.eid, self.rank = gen, eid, rank
 
     def user(self, r):
         uid = self.gen.pick_user(r)
@@ -105,7 +105,7 @@ class Generator(PeopleMixin, SalesMixin, ActivityMixin):
         """
         fields = self.fields.by_entity.get(eid, [])
         kind, index = population or (None, rank)
-        refs = Refs(self, eid, rank, record)
+        refs = Refs(self, eid, rank)
         r = rng(self.seed, "op", eid, rank)
         rows, seq = [], 0
         for j, f in enumerate(fields):
