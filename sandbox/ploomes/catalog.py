@@ -9,7 +9,7 @@ from collections import namedtuple
 
 from . import schema
 from .fields import OWNER_COLUMN, VALUE_COLUMNS
-from .layout import BASE, STRIDE, TAGLINK_BASE
+from .layout import ATTACHMENT_KINDS, BASE, STRIDE, TAGLINK_BASE
 from .store import ChildSet, DeletedDeals, GeneratedSet, StaticSet
 
 Nav = namedtuple("Nav", "target many resolve")
@@ -52,13 +52,34 @@ class Catalog:
         self.sets["Deals/GetDeletedDeals"] = DeletedDeals(self.sets["Deals"], n.deals, n.deleted_deals)
         self.sets["Products@Parts"] = ChildSet(
             self.sets["Products"], BASE["Products"], BASE["Products@Parts"], STRIDE["Products@Parts"],
-            lambda p: g.product_parts(p["Id"] - BASE["Products"]))
+            lambda p: g.product_parts(p["Id"] - BASE["Products"]), "ProductId")
         self.sets["Quotes@Products"] = ChildSet(
             self.sets["Quotes"], BASE["Quotes"], BASE["Quotes@Products"], STRIDE["Quotes@Products"],
-            lambda q: g.quote_items(q)[1])
+            lambda q: g.quote_items(q)[1], "QuoteId")
         self.sets["Orders@Products"] = ChildSet(
             self.sets["Orders"], BASE["Orders"], BASE["Orders@Products"], STRIDE["Orders@Products"],
-            lambda o: g.order_items(o)[1])
+            lambda o: g.order_items(o)[1], "OrderId")
+        self._indexes()
+
+    def _indexes(self):
+        """Inverse mappings the planner uses instead of scanning (``Prop eq N``)."""
+        g = self.gen
+
+        def rank(set_name, rid):
+            return rid - BASE[set_name]
+
+        def attachments_of(kind):
+            def ids(parent_id):
+                a = g.attachment_rank(kind, rank(kind, parent_id)) if rank(kind, parent_id) >= 0 else None
+                return [] if a is None else [BASE["Attachments"] + a]
+            return ids
+        self.sets["Attachments"].indexes.update(
+            {column: attachments_of(kind) for kind, column, _ in ATTACHMENT_KINDS})
+        self.sets["Quotes"].indexes["DealId"] = self._deal_quote_ids
+        self.sets["Orders"].indexes["DealId"] = self._deal_order_ids
+        self.sets["Contacts"].indexes["CompanyId"] = lambda company_id: [
+            BASE["Contacts"] + p for p in g.company_people(rank("Contacts", company_id))
+        ] if company_id >= BASE["Contacts"] and rank("Contacts", company_id) % 4 == 0 else []
 
     def _static_sets(self, key):
         g = self.gen
@@ -97,20 +118,11 @@ class Catalog:
         """Collection computed from the record (and its rank) by the generator."""
         return Nav(target, True, fn)
 
-    def by_ids(self, set_name, ids_of):
-        """Collection of records of ``set_name`` whose ids a function lists."""
+    def reverse(self, set_name, column):
+        """Records of ``set_name`` whose ``column`` is this record's Id (through the view's index)."""
         view = self.sets[set_name]
         return Nav(self.set_types[set_name], True,
-                   lambda rec: [r for r in (view.get(i) for i in ids_of(rec)) if r is not None])
-
-    def attachments(self, kind):
-        """Attachments of a record of ``kind`` (only those still present)."""
-        g = self.gen
-
-        def ids(rec):
-            a = g.attachment_rank(kind, rec["Id"] - BASE[kind])
-            return [] if a is None else [BASE["Attachments"] + a]
-        return self.by_ids("Attachments", ids)
+                   lambda rec: [r for r in view.lookup(column, rec["Id"]) if r[column] == rec["Id"]])
 
     def other_properties(self, eid, kind, population=None):
         """OtherProperties rows of a record of ``kind`` (EntityId ``eid``)."""
@@ -164,11 +176,8 @@ class Catalog:
             **self._audit(),
             "Phones": self.children("Phone", lambda rec: g.phones(rec["Id"] - BASE["Contacts"], rec)),
             "OtherProperties": self.other_properties(1, "Contacts", g.contact_population),
-            "Tags": self.tags(1, "Contacts"), "Attachments": self.attachments("Contacts"),
-            "Company": self.ref("Contacts", "CompanyId"),
-            "Contacts": self.by_ids("Contacts", lambda rec: [
-                BASE["Contacts"] + p for p in g.company_people(rec["Id"] - BASE["Contacts"])]
-                if rec["TypeId"] == 1 else []),
+            "Tags": self.tags(1, "Contacts"), "Attachments": self.reverse("Attachments", "ContactId"),
+            "Company": self.ref("Contacts", "CompanyId"), "Contacts": self.reverse("Contacts", "CompanyId"),
             "City": self.ref("Cities", "CityId"), "State": self.ref("Cities@Countries@States", "StateId"),
             "Country": self.ref("Cities@Countries", "CountryId"), "Status": self.ref("Contacts@Status", "StatusId"),
             "Type": self.ref("Contacts@Types", "TypeId"), "Origin": self.ref("Contacts@Origins", "OriginId"),
@@ -208,10 +217,9 @@ class Catalog:
             "Pipeline": self.ref("Deals@Pipelines", "PipelineId"), "Stage": self.ref("Deals@Stages", "StageId"),
             "Status": self.ref("Deals@Status", "StatusId"), "LossReason": self.ref("Deals@LossReasons", "LossReasonId"),
             "Origin": self.ref("Contacts@Origins", "OriginId"), "Tags": self.tags(2, "Deals"),
-            "OtherProperties": self.other_properties(2, "Deals"), "Attachments": self.attachments("Deals"),
+            "OtherProperties": self.other_properties(2, "Deals"), "Attachments": self.reverse("Attachments", "DealId"),
             "LastQuote": self.ref("Quotes", "LastQuoteId"), "LastOrder": self.ref("Orders", "LastOrderId"),
-            "Quotes": self.by_ids("Quotes", self._deal_quote_ids),
-            "Orders": self.by_ids("Orders", self._deal_order_ids),
+            "Quotes": self.reverse("Quotes", "DealId"), "Orders": self.reverse("Orders", "DealId"),
         })
         self.types["Quote"] = EntityType(schema.QUOTE, {
             **self._audit(), **parties,
@@ -225,7 +233,7 @@ class Catalog:
             "Sections": self.children("OrderSection", lambda rec: g.order_items(rec)[0]),
             "Products": self.children("OrderProduct", lambda rec: g.order_items(rec)[1]),
             "OtherProperties": self.other_properties(4, "Orders"), "Stage": self.ref("Orders@Stages", "StageId"),
-            "OriginQuote": self.ref("Quotes", "OriginQuoteId"), "Attachments": self.attachments("Orders"),
+            "OriginQuote": self.ref("Quotes", "OriginQuoteId"), "Attachments": self.reverse("Attachments", "OrderId"),
         })
         self.types["Product"] = EntityType(schema.PRODUCT, {
             "Group": self.ref("Products@Groups", "GroupId"), "Family": self.ref("Products@Families", "FamilyId"),
@@ -237,15 +245,15 @@ class Catalog:
             "Product": self.ref("Products", "ProductId"), "ProductPart": self.ref("Products", "ProductPartId"),
             "Group": self.ref("Products@Groups", "GroupId")})
 
-    def _deal_quote_ids(self, rec):
+    def _deal_quote_ids(self, deal_id):
         g = self.gen
-        grp = g.deal_group(rec["Id"] - BASE["Deals"])
+        grp = g.deal_group(deal_id - BASE["Deals"])
         return [] if grp is None else [BASE["Quotes"] + g.quote_rank(grp, rev)
                                       for rev in range(1, g.revisions(grp) + 1)]
 
-    def _deal_order_ids(self, rec):
+    def _deal_order_ids(self, deal_id):
         g = self.gen
-        grp = g.deal_group(rec["Id"] - BASE["Deals"])
+        grp = g.deal_group(deal_id - BASE["Deals"])
         o = None if grp is None else g.group_order(grp)
         return [] if o is None else [BASE["Orders"] + o]
 
@@ -259,11 +267,11 @@ class Catalog:
             "Contacts": self.children("TaskContact", lambda rec: g.task_contacts(rec["Id"] - BASE["Tasks"], rec)),
             "Tags": self.tags(12, "Tasks"), "OtherProperties": self.other_properties(12, "Tasks"),
             "Type": self.ref("Tasks@Types", "TypeId"), "Contact": self.ref("Contacts", "ContactId"),
-            "Deal": self.ref("Deals", "DealId"), "Attachments": self.attachments("Tasks"),
+            "Deal": self.ref("Deals", "DealId"), "Attachments": self.reverse("Attachments", "TaskId"),
             "Finisher": self.ref("Users", "FinisherId"),
         })
         self.types["InteractionRecord"] = EntityType(schema.INTERACTION, {
-            "Type": self.ref("Tasks@Types", "TypeId"), "Attachments": self.attachments("InteractionRecords"),
+            "Type": self.ref("Tasks@Types", "TypeId"), "Attachments": self.reverse("Attachments", "InteractionRecordId"),
             "Tags": self.tags(36, "InteractionRecords"),
             "OtherProperties": self.other_properties(36, "InteractionRecords"),
             "Deal": self.ref("Deals", "DealId"), "Contact": self.ref("Contacts", "ContactId"),
@@ -271,7 +279,7 @@ class Catalog:
             "OriginalTask": self.ref("Tasks", "OriginalTaskId"),
         })
         self.types["Email"] = EntityType(schema.EMAIL, {
-            "Attachments": self.attachments("Emails"), "Contact": self.ref("Contacts", "ContactId"),
+            "Attachments": self.reverse("Attachments", "EmailId"), "Contact": self.ref("Contacts", "ContactId"),
             "Deal": self.ref("Deals", "DealId"), "Status": self.ref("Emails@Status", "StatusId"),
             "Creator": self.ref("Users", "CreatorId"), "ReplyToEmail": self.ref("Emails", "ReplyToEmailId"),
         })

@@ -115,7 +115,7 @@ class SalesMixin:
 
     def deal_group(self, d):
         """Quote group of deal ``d``, or None when the deal has no quote."""
-        return spread_inverse(d, self.n.quote_groups, self.n.deals) if d < self.n.deals else None
+        return spread_inverse(d, self.n.quote_groups, self.n.deals) if 0 <= d < self.n.deals else None
 
     def order_group(self, o):
         """Quote group an order was made from."""
@@ -125,7 +125,7 @@ class SalesMixin:
 
     def group_order(self, g):
         """Order rank made from quote group ``g``, or None."""
-        return spread_inverse(g, self.n.orders, self.n.quote_groups) if g < self.n.quote_groups else None
+        return spread_inverse(g, self.n.orders, self.n.quote_groups) if 0 <= g < self.n.quote_groups else None
 
     def deal_status(self, d):
         """1 open, 2 won, 3 lost. Deals with an order are won."""

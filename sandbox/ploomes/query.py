@@ -1,9 +1,11 @@
 """Running OData queries over entity-set views: planning, filtering, ordering, paging, shaping.
 
 Plans avoid full scans where the answer is known to be small: ``Id eq N`` is a lookup,
-``Id gt/ge/lt/le N`` bounds the scan, ``LastUpdateDate ge T`` with T after the generation
-reference only visits records changed since start, and unfiltered ``$skip`` on ``Id`` order
-jumps straight to the position. Everything else streams lazily, so memory stays flat.
+``<indexed property> eq N`` (a quote's lines, a record's attachments, a deal's quotes...)
+asks the view, ``Id gt/ge/lt/le N`` bounds the scan, ``LastUpdateDate ge T`` with T after
+the generation reference only visits records changed since start, and unfiltered ``$skip``
+on ``Id`` order jumps straight to the position. Everything else streams lazily, so memory
+stays flat.
 """
 
 import heapq
@@ -51,13 +53,15 @@ class Planner:
 
     @staticmethod
     def candidates(view, node, reverse):
-        after = upto = exact = since = None
+        after = upto = exact = since = indexed = None
         for conj in _conjuncts(node):
             bound = _bound(conj)
             if bound is None:
                 continue
             prop, op, value = bound
-            if prop == "Id" and isinstance(value, int) and not isinstance(value, bool):
+            if isinstance(value, bool) or not isinstance(value, (int, datetime)):
+                continue
+            if prop == "Id" and isinstance(value, int):
                 if op == "eq":
                     exact = value
                 elif op in ("gt", "ge"):
@@ -67,12 +71,14 @@ class Planner:
             elif prop == "LastUpdateDate" and isinstance(value, datetime) and op in ("gt", "ge"):
                 if value > REFERENCE or (op == "gt" and value >= REFERENCE):
                     since = value
+            elif op == "eq" and isinstance(value, int) and indexed is None:
+                indexed = view.lookup(prop, value)
         if exact is not None:
             rec = view.get(exact)
             return iter([] if rec is None else [rec])
-        if since is not None:
-            rows = view.changed_since(since)
-            return iter(rows[::-1] if reverse else rows)
+        for rows in (indexed, None if since is None else view.changed_since(since)):
+            if rows is not None:
+                return iter(sorted(rows, key=lambda rec: rec["Id"], reverse=reverse))
         return view.iter(after=after, upto=upto, reverse=reverse)
 
 

@@ -37,6 +37,10 @@ class StaticSet:
     def changed_since(_when):
         return []
 
+    @staticmethod
+    def lookup(_prop, _value):
+        return None
+
 
 class GeneratedSet:
     """Records ``make(rank)`` with ids ``base + rank`` for rank in [0, count), plus overlay.
@@ -51,6 +55,7 @@ class GeneratedSet:
         self.modified, self.added, self.deleted = {}, {}, {}
         self._deleted_ranks = []
         self.lock = threading.Lock()
+        self.indexes = {}  # property -> function(value) -> ids of generated records having it
 
     def count(self):
         return self.n - len(self._deleted_ranks) + len(self.added)
@@ -96,6 +101,14 @@ class GeneratedSet:
         rows = itertools.chain(self._generated(range(lo, hi)), added)
         return itertools.islice(rows, offset, None) if offset else rows
 
+    def lookup(self, prop, value):
+        """Records that may have ``prop == value`` (a superset), or None without an index."""
+        ids_of = self.indexes.get(prop)
+        if ids_of is None:
+            return None
+        ids = sorted(set(ids_of(value)) | set(self.added))
+        return [rec for rec in map(self.get, ids) if rec is not None]
+
     def changed_since(self, when):
         """Overlay records whose LastUpdateDate is at or after ``when`` (> REFERENCE)."""
         rows = [rec for rec in itertools.chain(self.modified.values(), self.added.values())
@@ -125,9 +138,10 @@ class GeneratedSet:
 class ChildSet:
     """Rows owned by the records of a parent view (e.g. quote lines), ids ``base + rank*stride + k``."""
 
-    def __init__(self, parent, parent_base, base, stride, children):
+    def __init__(self, parent, parent_base, base, stride, children, parent_column):
         self.parent, self.parent_base = parent, parent_base
         self.base, self.stride, self.children = base, stride, children
+        self.parent_column = parent_column
 
     def _parent_id(self, rid):
         return self.parent_base + (rid - self.base) // self.stride
@@ -152,6 +166,13 @@ class ChildSet:
         if reverse:
             return itertools.islice(sorted(rows(), key=lambda r: -r["Id"]), offset, None)
         return itertools.islice(rows(), offset, None)
+
+    def lookup(self, prop, value):
+        """The rows of one parent for ``<parent column> eq value``; None for other properties."""
+        if prop != self.parent_column:
+            return None
+        parent = self.parent.get(value)
+        return [] if parent is None else list(self.children(parent))
 
     @staticmethod
     def changed_since(_when):
@@ -184,6 +205,10 @@ class DeletedDeals:
                        key=lambda rec: rec["Id"], reverse=reverse)
         key = (lambda rec: -rec["Id"]) if reverse else (lambda rec: rec["Id"])
         return itertools.islice(heapq.merge(generated, later, key=key), offset, None)
+
+    @staticmethod
+    def lookup(_prop, _value):
+        return None
 
     def changed_since(self, when):
         return sorted((rec for rec in self.removed.values()

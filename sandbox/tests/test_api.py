@@ -294,3 +294,17 @@ def test_expand_attachments_on_every_parent_kind(client):
         rec = client.values(f"/{entity}", **odata(filter=f"Id eq {parent}", expand="Attachments"))[0]
         assert [a[column] for a in rec["Attachments"]] == [parent]
 
+
+
+@pytest.mark.parametrize("entity, column, parent", [
+    ("Quotes@Products", "QuoteId", "Quotes"), ("Orders@Products", "OrderId", "Orders"),
+    ("Products@Parts", "ProductId", "Products"), ("Attachments", "ContactId", "Contacts"),
+    ("Attachments", "EmailId", "Emails"), ("Quotes", "DealId", "Deals"), ("Orders", "DealId", "Deals"),
+    ("Contacts", "CompanyId", "Contacts"),
+])
+def test_indexed_equality_filters_match_a_scan(client, sandbox, entity, column, parent):
+    rows = truth(sandbox, entity)
+    values = sorted({r[column] for r in rows if r[column]})[:4] + [next(sandbox.dataset.ids(parent)) + 1, -5]
+    for value in values:
+        got = client.values(f"/{entity}", **odata(filter=f"{column} eq {value}", select="Id"))
+        assert ids(got) == [r["Id"] for r in rows if r[column] == value]

@@ -92,3 +92,13 @@ def test_cli_prints_its_url_and_serves_until_terminated():
     finally:
         proc.send_signal(signal.SIGTERM)
         assert proc.wait(timeout=10) == 0
+
+
+def test_added_records_join_their_relations(fresh):
+    sb, c = fresh(scale=120)
+    company, person = sb.mutate("Contacts", add=2)["added"]
+    assert c.json(f"/Contacts({company})")["TypeId"] == 1
+    assert c.json(f"/Contacts({person})")["CompanyId"] == company
+    assert [r["Id"] for r in c.values("/Contacts", **odata(filter=f"CompanyId eq {company}"))] == [person]
+    people = c.json(f"/Contacts({company})", **odata(expand="Contacts($select=Id)"))["Contacts"]
+    assert people == [{"Id": person}]
