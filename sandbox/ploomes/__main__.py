@@ -1,0 +1,53 @@
+"""CLI: ``python -m sandbox.ploomes --seed S --scale N --port P [...]``; serves until SIGINT/SIGTERM."""
+
+import argparse
+import signal
+import sys
+import threading
+
+from .app import PloomesSandbox
+from .config import ERROR_STYLES, NEXT_LINK, TOP_OVER_CAP
+
+
+def parse_args(argv=None):
+    p = argparse.ArgumentParser(prog="python -m sandbox.ploomes", description=__doc__)
+    p.add_argument("--seed", type=int, default=1)
+    p.add_argument("--scale", type=int, default=100, help="number of contacts")
+    p.add_argument("--port", type=int, default=8099)
+    p.add_argument("--host", default="127.0.0.1")
+    p.add_argument("--key", default="sandbox-key", help="the User-Key clients must send")
+    p.add_argument("--rate-limit", type=int, default=120, help="requests per window per key; 0 = unlimited")
+    p.add_argument("--rate-window", type=float, default=60.0, help="seconds")
+    p.add_argument("--dirt", type=float, default=0.0, help="rate of dirty records (0..1)")
+    p.add_argument("--faults", default="", help="e.g. 500=0.05,slow=0.1:5,shift=0.2")
+    p.add_argument("--top-over-cap", choices=TOP_OVER_CAP, default="cap")
+    p.add_argument("--next-link", choices=NEXT_LINK, default="more")
+    p.add_argument("--error-style", choices=ERROR_STYLES, default="odata")
+    p.add_argument("--no-retry-after", action="store_true", help="omit Retry-After on rate-limit 429s")
+    p.add_argument("--no-key-lookup", action="store_true", help="answer 400 to GET /Entity(id)")
+    return p.parse_args(argv)
+
+
+def main(argv=None):
+    args = parse_args(argv)
+    try:
+        sandbox = PloomesSandbox(
+            seed=args.seed, scale=args.scale, key=args.key, port=args.port, host=args.host,
+            rate_limit=args.rate_limit, rate_window=args.rate_window, dirt=args.dirt, faults=args.faults,
+            top_over_cap=args.top_over_cap, next_link=args.next_link, error_style=args.error_style,
+            retry_after=not args.no_retry_after, key_lookup=not args.no_key_lookup)
+    except (ValueError, OSError) as exc:
+        print(f"sandbox.ploomes: {exc}", file=sys.stderr)
+        return 2
+    print(f"Ploomes sandbox on {sandbox.base_url}  User-Key: {sandbox.key}", flush=True)
+    done = threading.Event()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(sig, lambda *_: done.set())
+    sandbox.start()
+    done.wait()
+    sandbox.stop()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
