@@ -46,7 +46,10 @@ test: venv postgres conf
 	@tools/test.sh $(TEST_DB) $(TEST_DB_MIN)
 
 test-pure: venv
-	$(PY) -m pytest -p no:odoo -p no:cacheprovider --import-mode=importlib -o pythonpath=. sandbox sources mapping -q
+	@for pkg in sandbox sources mapping; do \
+	  PYTHONPATH=$(CURDIR)/tools:$(CURDIR) $(PY) -m pytest -p no:odoo -p pytest_crm_migration \
+	    -p no:cacheprovider --import-mode=importlib --rootdir=$$pkg/tests -q $$pkg/tests || exit 1; \
+	done
 
 serve: conf
 	$(ODOO_BIN) -c $(CONF) -d $(DEMO_DB) --http-interface=127.0.0.1 --http-port=$(HTTP_PORT)

@@ -13,10 +13,10 @@ class CrmMigrationLoaderUsers(models.AbstractModel):
         """Create or refresh the reconciliation rows of staged users; return them."""
         matches = self.env["crm.migration.user.match"].search(
             [("source_id", "=", source.id), ("source_key", "in", staged.mapped("source_key"))])
+        Match = self.env["crm.migration.user.match"]
         by_key = {match.source_key: match for match in matches}
-        by_email = self.env["crm.migration.user.match"]._match_by_email(
-            [rec.payload.get("Email") for rec in staged])
-        result = self.env["crm.migration.user.match"]
+        by_email = Match._match_by_email([rec.payload.get("Email") for rec in staged])
+        result = Match
         for rec in staged:
             payload = rec.payload
             values = {"name": payload.get("Name"), "email": payload.get("Email"),
@@ -28,7 +28,7 @@ class CrmMigrationLoaderUsers(models.AbstractModel):
             if match:
                 match.write(values)
             else:
-                match = match.create(dict(values, source_id=source.id, source_key=rec.source_key))
+                match = Match.create(dict(values, source_id=source.id, source_key=rec.source_key))
             result |= match
         return result
 

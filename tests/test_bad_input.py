@@ -15,13 +15,13 @@ class TestBadInput(SandboxCase):
     def setUpClass(cls):
         super().setUpClass()
         cls.contacts = {c["Id"]: c for c in cls.sandbox.dataset.iter("Contacts")}
-        cls.run = cls.migrate()
+        cls.first_run = cls.migrate()
         cls.partners = cls.records_of("res.partner", "Contacts")
 
     def assertFlaggedAndLoaded(self, source_ids, code, level=None):
         self.assertTrue(source_ids, f"the dirty sandbox has no case for {code}")
         for source_id in source_ids:
-            issues = self.issues(self.run, code, source_id).filtered(lambda i: i.step == "load")
+            issues = self.issues(self.first_run, code, source_id).filtered(lambda i: i.step == "load")
             self.assertTrue(issues, f"no {code} issue for {source_id}")
             if level:
                 self.assertEqual(set(issues.mapped("level")), {level})
@@ -29,9 +29,9 @@ class TestBadInput(SandboxCase):
             self.assertEqual(issues[0].res_id, self.partners[source_id].id)
 
     def test_nothing_is_lost(self):
-        self.assertEqual(self.run.state, "done")
+        self.assertEqual(self.first_run.state, "done")
         self.assertEqual(set(self.partners), set(self.contacts))
-        for phase in self.run.phase_ids.filtered(lambda p: p.kind == "load"):
+        for phase in self.first_run.phase_ids.filtered(lambda p: p.kind == "load"):
             accounted = (phase.created + phase.linked + phase.updated + phase.unchanged
                          + phase.skipped + phase.failed)
             self.assertEqual(accounted, phase.total, phase.name)
@@ -42,7 +42,7 @@ class TestBadInput(SandboxCase):
         self.assertFlaggedAndLoaded(dangling, "dangling_reference", "error")
         for source_id in dangling:
             self.assertFalse(self.partners[source_id].parent_id)
-        validation = self.issues(self.run, "dangling_reference").filtered(lambda i: i.step == "validate")
+        validation = self.issues(self.first_run, "dangling_reference").filtered(lambda i: i.step == "validate")
         self.assertEqual(set(validation.mapped("source_key")), {str(i) for i in dangling})
 
     def test_invalid_email_is_kept_as_typed_and_flagged(self):
@@ -63,7 +63,7 @@ class TestBadInput(SandboxCase):
             if not partner.parent_id:
                 self.assertFalse(partner.vat)
             self.assertIn(self.contacts[source_id]["Register"], self.issues(
-                self.run, "invalid_register", source_id)[0].message)
+                self.first_run, "invalid_register", source_id)[0].message)
 
     def test_owner_without_odoo_user_is_left_unassigned_and_flagged(self):
         owned = [i for i, c in self.contacts.items() if c.get("OwnerId") and i in self.partners]

@@ -27,13 +27,13 @@ class TestPloomesSlice(SandboxCase):
                 "name": u["Name"], "login": u["Email"].strip().lower(), "email": u["Email"]})
             for u in with_email[::2]
         }
-        cls.run = cls.migrate()
+        cls.first_run = cls.migrate()
         cls.partners = cls.records_of("res.partner", "Contacts")
 
     def test_run_completes_with_every_phase_done(self):
-        self.assertEqual(self.run.state, "done")
-        self.assertFalse(self.run.job)
-        load = self.run.phase_ids.filtered(lambda p: p.kind == "load")
+        self.assertEqual(self.first_run.state, "done")
+        self.assertFalse(self.first_run.job)
+        load = self.first_run.phase_ids.filtered(lambda p: p.kind == "load")
         self.assertEqual(set(load.mapped("key")), {"users", "contact_tags", "companies", "people"})
         self.assertEqual(set(load.mapped("state")), {"done"})
 
@@ -42,7 +42,7 @@ class TestPloomesSlice(SandboxCase):
         people = [c for c in self.contacts.values() if c["TypeId"] == 2]
         self.assertTrue(companies and people)
         for key, expected in (("companies", companies), ("people", people)):
-            phase = self.phase(self.run, key)
+            phase = self.phase(self.first_run, key)
             self.assertEqual(phase.total, len(expected), key)
             self.assertEqual(phase.created, len(expected), key)
             self.assertEqual(phase.failed, 0, key)
@@ -51,7 +51,7 @@ class TestPloomesSlice(SandboxCase):
         self.assertEqual(len({p.id for p in self.partners.values()}), len(self.contacts))
 
     def test_every_phase_accounts_for_every_record(self):
-        for phase in self.run.phase_ids.filtered(lambda p: p.kind == "load"):
+        for phase in self.first_run.phase_ids.filtered(lambda p: p.kind == "load"):
             accounted = (phase.created + phase.linked + phase.updated + phase.unchanged
                          + phase.skipped + phase.failed)
             self.assertEqual(accounted, phase.total, phase.name)
@@ -129,7 +129,7 @@ class TestPloomesSlice(SandboxCase):
             else:
                 unmatched_seen += 1
                 self.assertFalse(partner.user_id, source_id)
-                self.assertTrue(self.issues(self.run, "unmatched_owner", source_id), source_id)
+                self.assertTrue(self.issues(self.first_run, "unmatched_owner", source_id), source_id)
         self.assertTrue(unmatched_seen)
         matches = self.source.user_match_ids
         self.assertEqual(len(matches), len(self.users))

@@ -1,8 +1,10 @@
-"""pytest plugin of `make test` (with pytest-odoo).
+"""pytest plugin of `make test`.
 
-* Names this checkout's modules ``odoo.addons.crm_migration.*`` whatever the
-  folder of the clone is called (Odoo loads it through a symlink named
-  ``crm_migration``; pytest resolves symlinks to the real folder).
+* Names this checkout's modules after the checkout's root: ``sandbox.tests.x``
+  for the pure-Python suites, ``odoo.addons.crm_migration.tests.x`` under
+  pytest-odoo, whatever the folder of the clone is called (the root is an
+  Odoo addon with an ``__init__.py`` that only imports inside Odoo; Odoo loads
+  it through a symlink named ``crm_migration``, and pytest resolves symlinks).
 * A skipped test is not a pass: any skipped test of this addon, and any
   skipped browser test (HttpCase) of any suite, fails the session. A missing
   Chromium or websocket-client would otherwise skip every browser test silently.
@@ -17,7 +19,7 @@ ROOT = Path(__file__).resolve().parent.parent
 SKIPPED = []
 
 
-def _addon_module_names(resolve):
+def _checkout_module_names(resolve, prefix):
     def resolve_pkg_root_and_module_name(path, *, consider_namespace_packages=False):
         pkg_root, name = resolve(path, consider_namespace_packages=consider_namespace_packages)
         try:
@@ -27,17 +29,31 @@ def _addon_module_names(resolve):
         parts = list(relative.with_suffix("").parts)
         if parts and parts[-1] == "__init__":
             parts.pop()
-        return pkg_root, ".".join(["odoo", "addons", ADDON, *parts])
+        return (pkg_root if prefix else ROOT), ".".join([*prefix, *parts])
     return resolve_pkg_root_and_module_name
+
+
+def _with_odoo(config):
+    return bool(config.pluginmanager.hasplugin("odoo") and config.getoption("--odoo-database"))
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_load_initial_conftests(early_config, parser, args):
+    """Name modules before the first conftest is imported."""
+    odoo = early_config.pluginmanager.hasplugin("odoo") and any(
+        arg.startswith("--odoo-database") for arg in args)
+    prefix = ["odoo", "addons", ADDON] if odoo else []
+    _pytest.pathlib.resolve_pkg_root_and_module_name = _checkout_module_names(
+        _pytest.pathlib.resolve_pkg_root_and_module_name, prefix)
 
 
 def pytest_configure(config):
     config.addinivalue_line("markers", "HttpCase: an Odoo browser test")
-    _pytest.pathlib.resolve_pkg_root_and_module_name = _addon_module_names(
-        _pytest.pathlib.resolve_pkg_root_and_module_name)
 
 
-def pytest_collection_modifyitems(items):
+def pytest_collection_modifyitems(config, items):
+    if not _with_odoo(config):
+        return
     from odoo.tests.common import HttpCase
 
     for item in items:

@@ -19,8 +19,8 @@ say() { printf '\033[1m==> %s\033[0m\n' "$*"; }
 
 say "Pure-Python suites (no Odoo, no database)"
 for pkg in sandbox sources mapping; do
-  "$PY" -m pytest -p no:odoo -p no:cacheprovider --import-mode=importlib \
-    -o pythonpath="$ROOT" --rootdir="$pkg/tests" -q "$pkg/tests"
+  PYTHONPATH="$ROOT/tools:$ROOT" "$PY" -m pytest -p no:odoo -p pytest_crm_migration \
+    -p no:cacheprovider --import-mode=importlib --rootdir="$pkg/tests" -q "$pkg/tests"
 done
 
 tools/setup.sh browser

@@ -71,22 +71,21 @@ def test_server_errors_are_retried(sandbox):
     client = client_for(sandbox)
     before = sandbox.stats()
     sandbox.inject("500", count=2)
-    assert client.fetch("Contacts", sandbox.dataset.ids("Contacts")[0])
+    assert client.fetch("Contacts", next(iter(sandbox.dataset.ids("Contacts"))))
     after = sandbox.stats()
     assert after["requests"] - before["requests"] >= 3
 
 
 def test_errors_outlasting_retries_are_reported(sandbox):
     client = client_for(sandbox, retries=1)
-    sandbox.inject("503", count=5)
+    sandbox.inject("503", count=2)  # the first try and its one retry
     with pytest.raises(SourceUnavailable, match="503"):
         client.get("Contacts", {"$top": 1})
-    sandbox.inject("503", count=0)
 
 
 def test_timeout_is_retried(sandbox):
     client = client_for(sandbox, timeout=(2, 0.5))
-    sandbox.inject("slow", count=1)
+    sandbox.inject("slow:3", count=1)
     assert client.get("Contacts", {"$top": 1})["value"]
 
 
@@ -112,7 +111,7 @@ def test_429_is_retried_after_backing_off():
         client = client_for(sb, retries=6, backoff_factor=0.2)
         for _ in range(8):
             assert client.get("Users", {"$top": 1})["value"]
-        assert sb.stats()["429"] > 0
+        assert sb.stats()["rate_limited"] > 0
 
 
 def test_rate_limiter_never_exceeds_the_limit_in_a_minute():
