@@ -37,7 +37,7 @@ class PloomesSandbox:
         self.api = PloomesApi(self.catalog, self.engine, self.behaviour, self.base_url)
         self.dataset = Dataset(self.seed, self.catalog)
         self.stopping = threading.Event()
-        self.counters, self._statuses = Counter(), Counter()
+        self._counters = Counter()
         self._lock = threading.Lock()
         self._thread = None
 
@@ -78,14 +78,15 @@ class PloomesSandbox:
     def stats(self):
         """Requests served, responses by status, faults applied by kind and rate-limit 429s."""
         with self._lock:
-            return {"requests": self.counters["requests"], "rate_limited": self.counters["rate_limited"],
-                    "responses": {str(k): v for k, v in sorted(self._statuses.items())},
-                    "faults": dict(self.faults.applied)}
+            counters = dict(self._counters)
+        return {"requests": counters.get("requests", 0), "rate_limited": counters.get("rate_limited", 0),
+                "responses": {str(k): counters[k] for k in sorted(k for k in counters if isinstance(k, int))},
+                "faults": dict(self.faults.applied)}
 
-    def count_status(self, status):
-        """Tally one API response."""
+    def count(self, what):
+        """Tally an API request, a rate-limit rejection or a response status (int)."""
         with self._lock:
-            self._statuses[status] += 1
+            self._counters[what] += 1
 
     def file(self, first, name):
         """(bytes, content type) behind an attachment ``Url`` or a document URL, or None."""

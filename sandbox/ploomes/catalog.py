@@ -65,21 +65,22 @@ class Catalog:
         """Inverse mappings the planner uses instead of scanning (``Prop eq N``)."""
         g = self.gen
 
-        def rank(set_name, rid):
-            return rid - BASE[set_name]
-
         def attachments_of(kind):
             def ids(parent_id):
-                a = g.attachment_rank(kind, rank(kind, parent_id)) if rank(kind, parent_id) >= 0 else None
+                parent = parent_id - BASE[kind]
+                a = g.attachment_rank(kind, parent) if parent >= 0 else None
                 return [] if a is None else [BASE["Attachments"] + a]
             return ids
+
+        def people_of(company_id):
+            company = company_id - BASE["Contacts"]
+            return [BASE["Contacts"] + p for p in g.company_people(company)] \
+                if company >= 0 and company % 4 == 0 else []
         self.sets["Attachments"].indexes.update(
             {column: attachments_of(kind) for kind, column, _ in ATTACHMENT_KINDS})
         self.sets["Quotes"].indexes["DealId"] = self._deal_quote_ids
         self.sets["Orders"].indexes["DealId"] = self._deal_order_ids
-        self.sets["Contacts"].indexes["CompanyId"] = lambda company_id: [
-            BASE["Contacts"] + p for p in g.company_people(rank("Contacts", company_id))
-        ] if company_id >= BASE["Contacts"] and rank("Contacts", company_id) % 4 == 0 else []
+        self.sets["Contacts"].indexes["CompanyId"] = people_of
 
     def _static_sets(self, key):
         g = self.gen
@@ -239,8 +240,10 @@ class Catalog:
             "Group": self.ref("Products@Groups", "GroupId"), "Family": self.ref("Products@Families", "FamilyId"),
             "OtherProperties": self.other_properties(10, "Products"),
             "Parts": self.children("ProductPart", lambda rec: g.product_parts(rec["Id"] - BASE["Products"])),
+            "Lists": self.nothing("ProductList"),
             "Creator": self.ref("Users", "CreatorId"), "Currency": self.ref("Currencies", "CurrencyId"),
         })
+        self.types["ProductList"] = EntityType(("ListId",), {})
         self.types["ProductPart"] = EntityType(schema.PRODUCT_PART, {
             "Product": self.ref("Products", "ProductId"), "ProductPart": self.ref("Products", "ProductPartId"),
             "Group": self.ref("Products@Groups", "GroupId")})

@@ -3,6 +3,16 @@
 Spec: comma list of ``name=rate[:param]``, e.g. ``500=0.05,slow=0.1:5,429=0.02:3``.
 The n-th API request draws from a PRNG seeded by (seed, n), so the same sequence of
 requests meets the same faults. Injected faults (``inject``) are served first.
+
+* ``429``: status 429 with ``Retry-After: <param, default 1>``; ``429noretry``: without it.
+* ``500``: OData error body; ``502``/``503``: an HTML page, as a gateway would send.
+* ``drop``: the connection is closed without any response.
+* ``slow``: the answer comes after ``param`` seconds (default 35), past a client timeout.
+* ``truncate``: 200 with the first half of the body (Content-Length matches the cut).
+* ``malformed``: 200 with invalid JSON (a trailing comma before the last brace).
+* ``shift``: a page read with ``$skip`` > 0 starts one row early (repeating the previous
+  page's last row) or one row late (skipping one), as when data changes between pages;
+  the nextLink continues from there. Requests without ``$skip`` are not affected.
 """
 
 import threading

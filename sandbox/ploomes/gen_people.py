@@ -4,8 +4,8 @@ import unicodedata
 from collections import namedtuple
 
 from . import brazil, refdata
-from .rng import REFERENCE, days_before, fmt_date, fmt_dt, moment, rng, unit
 from .layout import BASE, CHILD_BASE, STRIDE
+from .rng import REFERENCE, days_before, fmt_date, fmt_dt, moment, rng, unit
 from .schema import CONTACT, USER, blank
 
 Identity = namedtuple("Identity", "name email domain legal_name")

@@ -62,14 +62,15 @@ class Handler(BaseHTTPRequestHandler):
     # -- the API ------------------------------------------------------------------------
     def _api(self, path, query):
         app = self.app
-        app.counters["requests"] += 1
+        app.count("requests")
         key = self.headers.get("User-Key")
         if key != app.key:
             return self._send(app.api.error(401, "Authorization has been denied for this request."), api=True)
         allowed, wait = app.limiter.check(key)
         if not allowed:
-            app.counters["rate_limited"] += 1
-            resp = app.api.error(429, "API rate limit exceeded: 120 requests per minute.")
+            app.count("rate_limited")
+            limiter = app.limiter
+            resp = app.api.error(429, f"API rate limit exceeded: {limiter.limit} requests per {limiter.window:g} s.")
             if app.behaviour.retry_after:
                 resp.headers["Retry-After"] = str(max(1, math.ceil(wait)))
             return self._send(resp, api=True)
@@ -163,7 +164,7 @@ class Handler(BaseHTTPRequestHandler):
 
     def _write(self, status, body, ctype, headers, api=False):
         if api:
-            self.app.count_status(status)
+            self.app.count(status)
         try:
             self.send_response(status)
             self.send_header("Content-Type", ctype)

@@ -1,5 +1,6 @@
 """API behaviour over HTTP: envelope, paging, query options, filters, auth, errors, files."""
 
+import threading
 from datetime import datetime, timezone
 
 import pytest
@@ -7,7 +8,7 @@ import requests
 
 from sandbox.ploomes.odata import parse_datetime
 from sandbox.ploomes.schema import CONTACT
-from sandbox.tests.helpers import odata
+from sandbox.tests.helpers import Client, odata
 
 LOOKUPS = [
     "Self", "Account", "Users", "Users@Profiles", "Roles", "Departments", "PhoneTypes", "Teams",
@@ -308,3 +309,39 @@ def test_indexed_equality_filters_match_a_scan(client, sandbox, entity, column, 
     for value in values:
         got = client.values(f"/{entity}", **odata(filter=f"{column} eq {value}", select="Id"))
         assert ids(got) == [r["Id"] for r in rows if r[column] == value]
+
+
+@pytest.mark.parametrize("text, predicate", [
+    ("contains(Name,'ã')", lambda c: "ã" in c["Name"]),
+    ("contains(Name,'O''Brien')", lambda c: "O'Brien" in c["Name"]),
+    ("startswith(Email,'compras@')", lambda c: (c["Email"] or "").startswith("compras@")),
+    ("ZipCode lt 10000000 and StateId eq 25", lambda c: c["ZipCode"] is not None and c["ZipCode"] < 10000000
+     and c["StateId"] == 25),
+])
+def test_unicode_and_quotes_in_filters(client, sandbox, text, predicate):
+    rows = client.values("/Contacts", **odata(filter=text, select="Id"))
+    assert ids(rows) == ids(truth(sandbox, "Contacts", predicate)) and rows
+
+
+def test_concurrent_clients_while_records_change(fresh):
+    sb, _ = fresh(scale=400)
+    errors = []
+
+    def reader():
+        c = Client(sb)
+        try:
+            for skip in range(0, 400, 50):
+                resp = c.get("/Contacts", **odata(top=50, skip=skip, expand="Phones,OtherProperties,Tags"))
+                if resp.status_code != 200:
+                    errors.append(resp.status_code)
+        except Exception as exc:  # noqa: BLE001 - any failure is the finding
+            errors.append(exc)
+    threads = [threading.Thread(target=reader) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for _ in range(5):
+        sb.mutate("Contacts", touch=5, add=2, delete=1)
+    for t in threads:
+        t.join()
+    assert errors == []
+    assert sb.stats()["responses"] == {"200": 32}
