@@ -1,8 +1,9 @@
 import logging
 from collections import defaultdict
 
-from odoo import _, api, models
+from odoo import api, models
 from odoo.tools import email_normalize, html_sanitize, plaintext2html
+from odoo.tools.mail import single_email_re
 
 from odoo.addons.phone_validation.tools.phone_validation import phone_format
 
@@ -121,19 +122,19 @@ class OdooConversionContext(ProblemCollector, ConversionContext):
         match = self._users.get(str(source_user_id))
         fallback = self.source.fallback_user_id
         if match is None:
-            self.problem("unknown_owner", _("Owner %s is not a user of the source.", source_user_id))
+            self.problem("unknown_owner", self.env._("Owner %s is not a user of the source.", source_user_id))
             return fallback.id or None
         if match.user_id:
             if not match.user_id.active:
-                self.problem("inactive_owner", _("Owner %(name)s is an inactive Odoo user.",
+                self.problem("inactive_owner", self.env._("Owner %(name)s is an inactive Odoo user.",
                                                  name=match.user_id.name))
             return match.user_id.id
         if fallback:
-            self.problem("unmatched_owner", _(
+            self.problem("unmatched_owner", self.env._(
                 "Owner %(owner)s has no Odoo user: assigned to %(fallback)s.",
                 owner=f"{match.name} <{match.email or '-'}>", fallback=fallback.name))
             return fallback.id
-        self.problem("unmatched_owner", _(
+        self.problem("unmatched_owner", self.env._(
             "Owner %(owner)s has no Odoo user: loaded without owner.",
             owner=f"{match.name} <{match.email or '-'}>"))
         return None
@@ -160,7 +161,11 @@ class OdooConversionContext(ProblemCollector, ConversionContext):
         return record.id if record else None
 
     def email_normalize(self, text):
-        return email_normalize(text)
+        """Odoo's normalized address, if the text holds exactly one valid address."""
+        normalized = email_normalize(text)
+        if normalized and single_email_re.match(normalized) and normalized in text.lower():
+            return normalized
+        return None
 
     def html_sanitize(self, html):
         return html_sanitize(html)
@@ -295,9 +300,9 @@ class CrmMigrationLoader(models.AbstractModel):
         counts["skipped"] += len(held)
         for rec in held:
             issues.append(self._issue(phase, obj, rec, "held", "error",
-                                      _("Held: a value could not be converted (map option).")))
+                                      self.env._("Held: a value could not be converted (map option).")))
         self.env["crm.migration.record"].browse([rec.id for rec in held])._mark(
-            "held", _("A value could not be converted."))
+            "held", self.env._("A value could not be converted."))
 
         created, linked, failed = self._create(run, phase, obj, model, to_create)
         updated, unchanged, failed_updates = self._update(run, phase, model, to_update)
@@ -310,7 +315,7 @@ class CrmMigrationLoader(models.AbstractModel):
             loaded.append(rec)
         for rec, exc in failed:
             issues.append(self._issue(phase, obj, rec, "load_failed", "error",
-                                      _("Could not be loaded: %s", exc)))
+                                      self.env._("Could not be loaded: %s", exc)))
             rec._mark("failed", str(exc))
         self.env["crm.migration.identity"]._bind(
             source, obj.entity,
@@ -383,7 +388,7 @@ class CrmMigrationLoader(models.AbstractModel):
         for rec, values, _problems, record in items:
             wrong = [name for name, value in values.items() if not same_value(record, name, value)]
             if wrong:
-                mismatches.append((rec, record, _(
+                mismatches.append((rec, record, self.env._(
                     "Read back differs from the source for: %s", ", ".join(sorted(wrong)))))
             else:
                 verified += 1

@@ -1,4 +1,4 @@
-from odoo import _, models
+from odoo import models
 from odoo.tools import email_normalize
 
 
@@ -56,12 +56,12 @@ class CrmMigrationLoaderUsers(models.AbstractModel):
             "run_id": run.id, "step": phase.kind, "phase": phase.key, "level": "warning",
             "code": "unmatched_user",
             "entity": obj.entity, "source_key": match.source_key,
-            "message": _("Source user %(name)s <%(email)s> has no Odoo user with that e-mail; "
+            "message": self.env._("Source user %(name)s <%(email)s> has no Odoo user with that e-mail; "
                          "their records are loaded %(how)s. Match or create the user in the "
                          "user reconciliation, then run again.",
-                         name=match.name, email=match.email or _("no e-mail"),
-                         how=_("with the fallback owner") if run.source_id.fallback_user_id
-                         else _("without owner")),
+                         name=match.name, email=match.email or self.env._("no e-mail"),
+                         how=self.env._("with the fallback owner") if run.source_id.fallback_user_id
+                         else self.env._("without owner")),
         } for match in unmatched])
         staged._mark("loaded")
         return {"done": len(staged), "linked": len(matches) - len(unmatched),

@@ -1,4 +1,4 @@
-from odoo import _, api, fields, models
+from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
 from ..mapping.converters import CONVERTERS
@@ -39,7 +39,7 @@ class CrmMigrationMap(models.Model):
     @api.depends("source_id", "version", "state")
     def _compute_display_name(self):
         for fmap in self:
-            fmap.display_name = _("%(source)s map v%(version)s",
+            fmap.display_name = self.env._("%(source)s map v%(version)s",
                                   source=fmap.source_id.name, version=fmap.version)
 
     @api.depends("line_ids")
@@ -52,7 +52,7 @@ class CrmMigrationMap(models.Model):
         for fmap in self:
             errors = fmap._validation_errors()
             if errors:
-                raise ValidationError(_("The map cannot be confirmed:\n%s", "\n".join(errors)))
+                raise ValidationError(self.env._("The map cannot be confirmed:\n%s", "\n".join(errors)))
             fmap.source_id.map_ids.filtered(lambda m: m.state == "confirmed" and m != fmap).write(
                 {"state": "draft"})
             fmap.write({"state": "confirmed", "confirmed_by": self.env.uid,
@@ -67,16 +67,16 @@ class CrmMigrationMap(models.Model):
         for line in self.line_ids.filtered(lambda l: l.action != "skip"):
             key = (line.object_key, line.target_field)
             if key in seen:
-                errors.append(_("%(object)s: %(a)s and %(b)s both go to %(field)s.",
+                errors.append(self.env._("%(object)s: %(a)s and %(b)s both go to %(field)s.",
                                 object=line.object_label, a=seen[key].source_label,
                                 b=line.source_label, field=line.target_field))
             seen[key] = line
             if line.action == "existing" and line.target_field not in self.env[line.target_model]._fields:
-                errors.append(_("%(object)s: %(model)s has no field %(field)s.",
+                errors.append(self.env._("%(object)s: %(model)s has no field %(field)s.",
                                 object=line.object_label, model=line.target_model,
                                 field=line.target_field))
         for line in self.line_ids.filtered(lambda l: l.required and l.action == "skip"):
-            errors.append(_("%(object)s: %(field)s is required and cannot be left out.",
+            errors.append(self.env._("%(object)s: %(field)s is required and cannot be left out.",
                             object=line.object_label, field=line.source_label))
         return errors
 
@@ -102,15 +102,16 @@ class CrmMigrationMap(models.Model):
     def _provision(self, run):
         """Create the custom fields the map needs and Odoo lacks; journal them."""
         self.ensure_one()
+        fields_ = self.env["ir.model.fields"].sudo()
         missing = [
             {"model_id": self.env["ir.model"]._get_id(model), "name": name, "ttype": ttype,
              "field_description": label, "state": "manual"}
             for (model, name), (ttype, label) in self._needed_fields().items()
-            if name not in self.env[model]._fields
+            if not fields_._get(model, name)
         ]
         if not missing:
             return
-        created = self.env["ir.model.fields"].sudo().create(missing)
+        created = fields_.create(missing)
         self.env["crm.migration.journal"]._log(run, "provision", "create", "ir.model.fields", created.ids)
 
     def _ensure_editable(self):
@@ -134,7 +135,7 @@ class CrmMigrationMap(models.Model):
             for sequence, spec in enumerate(obj.fields, start=1):
                 lines.append(self.env["crm.migration.map.line"]._from_spec(obj, spec, sequence))
         if not lines:
-            raise UserError(_("The %s schema has no fields to map.", schema.label))
+            raise UserError(self.env._("The %s schema has no fields to map.", schema.label))
         return self.create({
             "source_id": source.id,
             "version": (previous.version + 1) if previous else 1,
@@ -204,7 +205,7 @@ class CrmMigrationMapLine(models.Model):
             "params": dict(spec.params, **({"new_fields": [list(aux) for aux in spec.aux_fields]}
                                            if spec.aux_fields else {})),
             "confidence": 1.0,
-            "reasons": _("Standard %(object)s field.", object=obj.label),
+            "reasons": self.env._("Standard %(object)s field.", object=obj.label),
             "required": spec.required,
             "note": spec.note,
         }

@@ -3,7 +3,7 @@ import threading
 import time
 import traceback
 
-from odoo import _, api, fields, models
+from odoo import api, fields, models
 from odoo.exceptions import UserError
 
 from ..sources import SourceError
@@ -48,7 +48,7 @@ class CrmMigrationRun(models.Model):
 
     name = fields.Char(
         required=True, readonly=True, copy=False,
-        default=lambda self: self.env["ir.sequence"].next_by_code("crm.migration.run") or _("New"),
+        default=lambda self: self.env["ir.sequence"].next_by_code("crm.migration.run") or self.env._("New"),
     )
     source_id = fields.Many2one("crm.migration.source", required=True, ondelete="cascade", index=True)
     company_id = fields.Many2one(related="source_id.company_id")
@@ -96,22 +96,22 @@ class CrmMigrationRun(models.Model):
     @api.depends("state", "job")
     def _compute_guidance(self):
         texts = {
-            "draft": _("Next: profile the source. Every object is read into staging (nothing "
+            "draft": self.env._("Next: profile the source. Every object is read into staging (nothing "
                        "changes in Odoo yet) and a field map is proposed."),
-            "profiled": _("Next: review the field map (low-confidence lines first), change what "
+            "profiled": self.env._("Next: review the field map (low-confidence lines first), change what "
                           "you disagree with, then confirm it. No record moves before that."),
-            "mapped": _("Next: validate. Every record is checked against the map (CNPJ/CPF, "
+            "mapped": self.env._("Next: validate. Every record is checked against the map (CNPJ/CPF, "
                         "e-mails, references, owners) without writing anything."),
-            "validated": _("Next: match the missing owners in User reconciliation, then load a "
+            "validated": self.env._("Next: match the missing owners in User reconciliation, then load a "
                            "sample to spot-check, or run the full migration."),
-            "sampled": _("Spot-check the sample (Reconciliation, Issues). Then run the full "
+            "sampled": self.env._("Spot-check the sample (Reconciliation, Issues). Then run the full "
                          "migration, or roll the sample back."),
-            "running": _("Loading in the background, batch by batch. You may close this page."),
-            "done": _("Done. Until cutover, turn on delta sync on the source to pull changes "
+            "running": self.env._("Loading in the background, batch by batch. You may close this page."),
+            "done": self.env._("Done. Until cutover, turn on delta sync on the source to pull changes "
                       "every hour."),
-            "failed": _("This step stopped. Read the error, fix its cause, then Resume: the "
+            "failed": self.env._("This step stopped. Read the error, fix its cause, then Resume: the "
                         "step continues where it stopped."),
-            "rolled_back": _("Everything this run created was removed, and what it changed was "
+            "rolled_back": self.env._("Everything this run created was removed, and what it changed was "
                              "restored."),
         }
         for run in self:
@@ -160,7 +160,7 @@ class CrmMigrationRun(models.Model):
         later = self.search([("source_id", "=", self.source_id.id), ("id", ">", self.id),
                              ("state", "not in", ("draft", "rolled_back"))], limit=1)
         if later:
-            raise UserError(_("Roll back %(later)s first: it ran after %(run)s.",
+            raise UserError(self.env._("Roll back %(later)s first: it ran after %(run)s.",
                               later=later.name, run=self.name))
         self._start_job("rollback")
         return True
@@ -170,7 +170,7 @@ class CrmMigrationRun(models.Model):
         for run in self.filtered(lambda r: r.state == "failed"):
             failed = run.phase_ids.filtered(lambda p: p.state == "failed")[:1]
             if not failed:
-                raise UserError(_("Nothing left to resume in %s.", run.name))
+                raise UserError(self.env._("Nothing left to resume in %s.", run.name))
             failed.state = "running"
             sample = run.job_sample
             state = {"extract": "draft", "validate": "mapped", "rollback": "failed",
@@ -184,7 +184,7 @@ class CrmMigrationRun(models.Model):
         self.ensure_one()
         fmap = self.source_id._current_map()
         if not fmap:
-            raise UserError(_("Profile the source first: it has no map yet."))
+            raise UserError(self.env._("Profile the source first: it has no map yet."))
         fmap.action_confirm()
         self.write({"map_id": fmap.id, "state": "mapped" if self.state == "profiled" else self.state})
         return True
@@ -193,7 +193,7 @@ class CrmMigrationRun(models.Model):
         for run in self:
             fmap = run.source_id._confirmed_map()
             if not fmap:
-                raise UserError(_(
+                raise UserError(self.env._(
                     "The map of %(source)s is not confirmed. Review it and confirm it "
                     "before any record moves.", source=run.source_id.name))
             run.map_id = fmap
@@ -204,7 +204,7 @@ class CrmMigrationRun(models.Model):
         """Plan the phases of a step and hand it to the background workers."""
         self.ensure_one()
         if self.job:
-            raise UserError(_("%(run)s is already %(job)s.", run=self.name,
+            raise UserError(self.env._("%(run)s is already %(job)s.", run=self.name,
                               job=dict(JOBS)[self.job].lower()))
         self.phase_ids.filtered(lambda p: p.kind == kind).unlink()
         if kind == "load":
@@ -230,17 +230,15 @@ class CrmMigrationRun(models.Model):
                                "sequence": sequence})
         elif kind in ("validate", "load"):
             for obj in schema.objects:
-                if kind == "validate" and obj.loader != "crm.migration.loader":
-                    continue
                 missing = [m for m in obj.requires if not self._module_installed(m)]
                 phases.append({
                     "kind": kind, "key": obj.key, "name": obj.label, "sequence": obj.sequence,
                     "state": "skipped" if missing else "pending",
-                    "notice": _("Skipped: %(modules)s not installed.", modules=", ".join(missing))
+                    "notice": self.env._("Skipped: %(modules)s not installed.", modules=", ".join(missing))
                     if missing else False,
                 })
         else:
-            phases.append({"kind": kind, "key": "journal", "name": _("Rollback"), "sequence": 1})
+            phases.append({"kind": kind, "key": "journal", "name": self.env._("Rollback"), "sequence": 1})
         for phase in phases:
             phase["run_id"] = self.id
         return phases
@@ -367,7 +365,7 @@ class CrmMigrationRun(models.Model):
         self.ensure_one()
         fmap = self.map_id or self.source_id._current_map()
         if not fmap:
-            raise UserError(_("Profile the source first: it has no map yet."))
+            raise UserError(self.env._("Profile the source first: it has no map yet."))
         return {"type": "ir.actions.act_window", "res_model": "crm.migration.map",
                 "res_id": fmap.id, "view_mode": "form"}
 

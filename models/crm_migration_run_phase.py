@@ -1,6 +1,6 @@
 import json
 
-from odoo import _, fields, models
+from odoo import fields, models
 
 from .crm_migration_run import JOBS
 
@@ -162,7 +162,7 @@ class CrmMigrationRunPhase(models.Model):
         self.env["crm.migration.issue"].create([{
             "run_id": run.id, "step": "rollback", "phase": "rollback", "level": "warning",
             "code": "rollback_blocked",
-            "message": _("%(model)s %(id)s could not be undone (something else uses it); "
+            "message": self.env._("%(model)s %(id)s could not be undone (something else uses it); "
                          "it was archived or left as is.", model=entry.res_model, id=entry.res_id),
             "res_model": entry.res_model, "res_id": entry.res_id,
         } for entry in blocked])

@@ -1,4 +1,4 @@
-from odoo import _, api, fields, models
+from odoo import api, fields, models
 from odoo.exceptions import UserError
 
 from ..mapping.ploomes import SCHEMA as PLOOMES_SCHEMA
@@ -84,7 +84,7 @@ class CrmMigrationSource(models.Model):
         self.ensure_one()
         source = self.sudo()
         if not source.api_key:
-            raise UserError(_("Source %(name)s has no API key.", name=source.name))
+            raise UserError(self.env._("Source %(name)s has no API key.", name=source.name))
         signature = (source.url, source.api_key, source.rate_limit, source.page_size,
                      source.timeout, source.retries, source.backoff)
         cached = _CLIENTS.get((self.env.cr.dbname, source.id))
@@ -109,8 +109,8 @@ class CrmMigrationSource(models.Model):
             "tag": "display_notification",
             "params": {
                 "type": "success",
-                "title": _("Connection works"),
-                "message": _("Connected as %(name)s (%(email)s).",
+                "title": self.env._("Connection works"),
+                "message": self.env._("Connected as %(name)s (%(email)s).",
                              name=user.get("Name"), email=user.get("Email") or "-"),
             },
         }

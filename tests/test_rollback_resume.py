@@ -9,6 +9,8 @@ class TestRollback(SandboxCase):
         Partner = self.env["res.partner"].with_context(active_test=False)
         before = Partner.search_count([])
         preexisting = self.env["res.partner.category"].create({"name": "Pre-existing"})
+        self.assertFalse(self.env["ir.model.fields"]._get("res.partner", "x_ploomes_id"),
+                         "the tests need a fresh database")
         run = self.migrate()
         partners = self.records_of("res.partner", "Contacts")
         self.assertEqual(len(partners), self.sandbox.dataset.count("Contacts"))
@@ -20,6 +22,9 @@ class TestRollback(SandboxCase):
         self.assertFalse(any(p.exists() for p in partners.values()))
         self.assertFalse(self.env["crm.migration.identity"].search([("source_id", "=", self.source.id),
                                                                      ("entity", "=", "Contacts")]))
+        blocked = self.issues(run, "rollback_blocked")
+        self.assertFalse(blocked, blocked.mapped("message"))
+        self.assertFalse(self.env["ir.model.fields"]._get("res.partner", "x_ploomes_id"))
         self.assertNotIn("x_ploomes_id", self.env["res.partner"]._fields)
         self.assertTrue(preexisting.exists())
         phase = run.phase_ids.filtered(lambda p: p.kind == "rollback")
@@ -61,7 +66,7 @@ class TestResume(SandboxCase):
         contacts = run.phase_ids.filtered(lambda p: p.key == "Contacts")
         while not contacts.done:
             run._process_batch()
-        self.sandbox.inject("503", count=10)
+        self.sandbox.inject("503", count=3)  # the try and its 2 retries
         run._run_to_end()
         self.assertEqual(run.state, "failed")
         self.assertIn("503", run.error)

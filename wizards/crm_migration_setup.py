@@ -1,4 +1,4 @@
-from odoo import _, api, fields, models
+from odoo import api, fields, models
 from odoo.exceptions import UserError
 
 from ..sources import PloomesClient, SourceError
@@ -14,7 +14,7 @@ class CrmMigrationSetup(models.TransientModel):
         lambda self: self.env["crm.migration.source"]._fields["kind"].selection,
         required=True, default="ploomes",
     )
-    name = fields.Char("Source name", required=True, default=lambda self: _("Ploomes account"))
+    name = fields.Char("Source name", required=True, default=lambda self: self.env._("Ploomes account"))
     url = fields.Char("API URL", required=True, default="https://api2.ploomes.com")
     api_key = fields.Char("API key", required=True)
     fallback_user_id = fields.Many2one(
@@ -25,7 +25,7 @@ class CrmMigrationSetup(models.TransientModel):
     @api.model
     def default_get(self, fields_list):
         if not self.env.user.has_group("base.group_system"):
-            raise UserError(_("Only administrators may connect a source: it stores an API key."))
+            raise UserError(self.env._("Only administrators may connect a source: it stores an API key."))
         return super().default_get(fields_list)
 
     def action_connect(self):
