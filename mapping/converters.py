@@ -78,6 +78,14 @@ class ConversionContext:
     def phone_format(self, number, country_code):
         raise NotImplementedError
 
+    def record_by_name(self, model, name, create=False):
+        """Id of the ``model`` record named ``name``, created if asked; or None."""
+        raise NotImplementedError
+
+    def currency_code(self):
+        """ISO code of the currency Odoo keeps amounts in (the company's)."""
+        raise NotImplementedError
+
     def problem(self, code, message, level="warning"):
         """Record a problem of the current record; it still loads."""
         raise NotImplementedError
@@ -417,6 +425,41 @@ def convert_lookup_name(value, line, record, ctx):
         ctx.problem("dangling_reference", f"{line.source} {value} is not in {line.params['entity']}.")
         return {line.target: False}
     return {line.target: row.get(line.params.get("name_field", "Name")) or False}
+
+
+@converter("money")
+def convert_money(value, line, record, ctx):
+    """An amount; an amount in another currency than Odoo's is kept as is and flagged.
+
+    ``params["currency_path"]``: where the source currency id is in the payload.
+    """
+    values = convert_float(value, line, record, ctx)
+    currency_id = value_at(record, line.params.get("currency_path", "CurrencyId"))
+    currency = ctx.lookup(line.params.get("currency_entity", "Currencies"), currency_id) or {}
+    code = currency.get("Code")
+    if values[line.target] and code and code != ctx.currency_code():
+        ctx.problem("foreign_currency", f"{line.source} {value} is in {code}, kept as is in "
+                                        f"{ctx.currency_code()} (no conversion).", "info")
+    return values
+
+
+@converter("record_by_name")
+def convert_record_by_name(value, line, record, ctx):
+    """A reference-table row into the Odoo record of the same name (created if missing).
+
+    ``params``: ``entity`` (the table), ``model`` (Odoo model), ``create`` (bool).
+    """
+    if is_empty(value):
+        return {line.target: False}
+    row = ctx.lookup(line.params["entity"], value)
+    name = " ".join(str((row or {}).get("Name") or "").split())
+    if not name:
+        ctx.problem("dangling_reference", f"{line.source} {value} is not in {line.params['entity']}.")
+        return {line.target: False}
+    res_id = ctx.record_by_name(line.params["model"], name, create=line.params.get("create", False))
+    if not res_id:
+        ctx.problem("unknown_value", f"No {line.params['model']} named {name!r}.")
+    return {line.target: res_id or False}
 
 
 @converter("tags")

@@ -47,6 +47,11 @@ class SourceObject:
     loader: str = "crm.migration.loader"
     requires: tuple = ()      # Odoo modules needed; the phase is skipped without them
     needs: tuple = ()         # reference tables (entities) its converters read
+    identity: str = None      # identity-map namespace when two objects share one entity
+
+    @property
+    def identity_entity(self):
+        return self.identity or self.entity
 
     def accepts(self, payload):
         """Whether a staged payload belongs to this object."""

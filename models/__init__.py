@@ -9,3 +9,4 @@ from . import crm_migration_run
 from . import crm_migration_run_phase
 from . import crm_migration_loader
 from . import crm_migration_loader_users
+from . import crm_stage

@@ -7,6 +7,27 @@ from odoo import api, fields, models
 _logger = logging.getLogger(__name__)
 
 
+#: Fields the ORM refuses to write (it sets them itself), written in SQL instead.
+SQL_FIELDS = ("create_date",)
+
+
+def pop_sql_fields(values):
+    """Take the SQL-written fields out of ``values``: {name: value}."""
+    return {name: values.pop(name) for name in SQL_FIELDS if name in values}
+
+
+def write_sql_fields(model, rows):
+    """Write ``{id: {field: value}}`` of SQL-written fields (e.g. the original creation date)."""
+    for name in SQL_FIELDS:
+        pairs = [(res_id, values[name]) for res_id, values in rows.items() if values.get(name)]
+        if pairs:
+            execute_values(model.env.cr, f"""
+                UPDATE "{model._table}" AS t SET "{name}" = v.value::timestamp
+                FROM (VALUES %s) AS v(id, value) WHERE t.id = v.id
+            """, pairs)
+    model.invalidate_model(list(SQL_FIELDS))
+
+
 def snapshot(records, fnames):
     """{id: {field: value in write format}} of ``records`` before a write."""
     result = {}
@@ -93,7 +114,9 @@ class CrmMigrationJournal(models.Model):
                     if entry.operation == "create":
                         record.unlink()
                     else:
-                        record.write(entry.old_values or {})
+                        old = dict(entry.old_values or {})
+                        write_sql_fields(model, {record.id: pop_sql_fields(old)})
+                        record.write(old)
             except Exception as exc:  # noqa: BLE001 - one blocked record must not stop rollback
                 _logger.info("Rollback could not undo %s,%s: %s", entry.res_model, entry.res_id, exc)
                 if entry.operation == "create" and "active" in record._fields:

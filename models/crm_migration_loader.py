@@ -9,7 +9,7 @@ from odoo.addons.phone_validation.tools.phone_validation import phone_format
 
 from ..mapping.converters import ConversionContext, value_at
 from ..mapping.transform import ProblemCollector, transform_record
-from .crm_migration_journal import snapshot
+from .crm_migration_journal import pop_sql_fields, snapshot, write_sql_fields
 
 _logger = logging.getLogger(__name__)
 
@@ -42,6 +42,7 @@ class OdooConversionContext(ProblemCollector, ConversionContext):
         self._users = None
         self._countries = {}
         self._states = {}
+        self._named = {}
         self.start_record()
 
     # -- identity map and staging ------------------------------------------------
@@ -53,9 +54,10 @@ class OdooConversionContext(ProblemCollector, ConversionContext):
         if not keys:
             return
         if self.dry_run:
-            self.prefetch_rows(entity, keys)
+            staged = entity.split("#")[0]  # an identity namespace of a staged entity
+            self.prefetch_rows(staged, keys)
             for key in keys:
-                self._identities[entity][key] = -1 if self._staged[entity].get(key) else None
+                self._identities[entity][key] = -1 if self._staged[staged].get(key) else None
             return
         found = self.env["crm.migration.identity"]._resolve(self.source, entity, keys)
         by_model = defaultdict(set)
@@ -178,6 +180,19 @@ class OdooConversionContext(ProblemCollector, ConversionContext):
         return phone_format(number, country.code, country.phone_code,
                             force_format="INTERNATIONAL", raise_exception=False)
 
+    def record_by_name(self, model, name, create=False):
+        key = (model, name)
+        if key not in self._named:
+            record = self.env[model].with_context(active_test=False).search([("name", "=", name)], limit=1)
+            if not record and create and not self.dry_run:
+                record = self.env[model].create({"name": name})
+                self.env["crm.migration.journal"]._log(self.run, "lookup", "create", model, record.ids)
+            self._named[key] = record.id or (-1 if create else None)
+        return self._named[key]
+
+    def currency_code(self):
+        return self.source.company_id.currency_id.name
+
 
 def same_value(record, name, new):
     """Whether ``record.name`` already holds what writing ``new`` would store."""
@@ -282,7 +297,7 @@ class CrmMigrationLoader(models.AbstractModel):
         counts = defaultdict(int, done=len(staged))
         issues = []
         known = self.env["crm.migration.identity"]._resolve(
-            source, obj.entity, [rec.source_key for rec in staged])
+            source, obj.identity_entity, [rec.source_key for rec in staged])
         existing = model.browse([res_id for m, res_id in known.values() if m == obj.model]).exists()
         alive = set(existing.ids)
         to_create, to_update, loaded, held = [], [], [], []
@@ -318,7 +333,7 @@ class CrmMigrationLoader(models.AbstractModel):
                                       self.env._("Could not be loaded: %s", exc)))
             rec._mark("failed", str(exc))
         self.env["crm.migration.identity"]._bind(
-            source, obj.entity,
+            source, obj.identity_entity,
             [(rec.source_key, record.id) for rec, _v, _p, record in created + linked],
             obj.model, run)
         self.env["crm.migration.record"].browse([rec.id for rec in loaded])._mark("loaded")
@@ -339,17 +354,18 @@ class CrmMigrationLoader(models.AbstractModel):
         created, failed = [], []
         try:
             with self.env.cr.savepoint():
-                records = model.create([values for _rec, values, _p in new])
+                records = model.create([self._orm_values(values) for _rec, values, _p in new])
             created = [(rec, values, problems, record)
                        for (rec, values, problems), record in zip(new, records)]
         except Exception:  # noqa: BLE001 - isolate the failing records one by one
             for rec, values, problems in new:
                 try:
                     with self.env.cr.savepoint():
-                        record = model.create(values)
+                        record = model.create(self._orm_values(values))
                     created.append((rec, values, problems, record))
                 except Exception as exc:  # noqa: BLE001
                     failed.append((rec, exc))
+        write_sql_fields(model, {item[3].id: item[1] for item in created})
         journal._log(run, phase.key, "create", model._name, [item[3].id for item in created])
         journal._log(run, phase.key, "link", model._name, [item[3].id for item in linked])
         return created, linked, failed
@@ -370,7 +386,8 @@ class CrmMigrationLoader(models.AbstractModel):
                 continue
             try:
                 with self.env.cr.savepoint():
-                    record.write(changes)
+                    record.write(self._orm_values(changes))
+                    write_sql_fields(model, {record.id: changes})
             except Exception as exc:  # noqa: BLE001 - one record must not stop the batch
                 failed.append((rec, exc))
                 continue
@@ -378,6 +395,13 @@ class CrmMigrationLoader(models.AbstractModel):
             updated.append((rec, values, problems, record))
         self.env["crm.migration.journal"]._log(run, phase.key, "write", model._name, journal)
         return updated, unchanged, failed
+
+    @api.model
+    def _orm_values(self, values):
+        """``values`` without the fields the ORM would silently drop."""
+        values = dict(values)
+        pop_sql_fields(values)
+        return values
 
     def _verify(self, items):
         """Read the records back and compare them with what was written."""
@@ -428,3 +452,61 @@ class CrmMigrationLoaderPartner(models.AbstractModel):
             for name in self.env["res.partner"]._address_fields():
                 values.pop(name, None)
         return values
+
+
+class CrmMigrationLoaderLead(models.AbstractModel):
+    """Deals: the stage's source probability is applied to open deals if the map says so."""
+
+    _name = "crm.migration.loader.lead"
+    _inherit = "crm.migration.loader"
+    _description = "Migration Loader: Opportunities"
+
+    def _postprocess(self, obj, payload, values):
+        stage = self.env["crm.stage"].browse(values.get("stage_id") or [])
+        if (self.env.context.get("apply_stage_probability") and values.get("active", True)
+                and stage and not stage.is_won and stage.migration_probability):
+            values["probability"] = stage.migration_probability
+        return values
+
+    def _load_batch(self, phase, obj, staged):
+        return super(CrmMigrationLoaderLead, self.with_context(
+            apply_stage_probability=phase.run_id.map_id.apply_stage_probability,
+        ))._load_batch(phase, obj, staged)
+
+
+class CrmMigrationLoaderDeleted(models.AbstractModel):
+    """Records deleted in the source: never migrated; archived if loaded before."""
+
+    _name = "crm.migration.loader.deleted"
+    _inherit = "crm.migration.loader"
+    _description = "Migration Loader: Deleted Records"
+
+    def _validate_batch(self, phase, obj, staged):
+        return {"done": len(staged)}
+
+    def _load_batch(self, phase, obj, staged):
+        run = phase.run_id
+        known = self.env["crm.migration.identity"]._resolve(
+            run.source_id, obj.identity_entity, staged.mapped("source_key"))
+        model = self.env[obj.model].with_context(**QUIET)
+        archived, issues = {}, []
+        for rec in staged:
+            model_name, res_id = known.get(rec.source_key, (None, None))
+            record = model.browse(res_id).exists() if model_name == obj.model else model
+            if record and record.active:
+                archived[record.id] = {"active": True}
+                record.active = False
+                message = self.env._("Deleted in the source: the record loaded earlier was archived.")
+            else:
+                message = self.env._("Deleted in the source: not migrated.")
+            issues.append(self._issue(phase, obj, rec, "deleted_in_source", "info", message,
+                                      record or None))
+        self.env["crm.migration.journal"]._log(run, phase.key, "write", obj.model, archived)
+        self.env["crm.migration.issue"].create(issues)
+        staged._mark("deleted")
+        self.env.cr.execute("""
+            UPDATE crm_migration_record SET state = 'deleted'
+            WHERE source_id = %s AND entity = %s AND source_key IN %s
+        """, (run.source_id.id, obj.identity_entity, tuple(staged.mapped("source_key"))))
+        return {"done": len(staged), "skipped": len(staged) - len(archived),
+                "updated": len(archived)}

@@ -30,6 +30,10 @@ class CrmMigrationMap(models.Model):
     confirmed_by = fields.Many2one("res.users", readonly=True)
     confirmed_at = fields.Datetime(readonly=True)
     line_ids = fields.One2many("crm.migration.map.line", "map_id", "Lines", copy=True)
+    apply_stage_probability = fields.Boolean(
+        help="Give open opportunities the probability of their stage in the source "
+             "(kept on each stage as 'Source probability'), instead of Odoo's own.",
+    )
     hold_conversion_errors = fields.Boolean(
         help="Hold a record back when one of its values cannot be converted, instead "
              "of loading it without that value. Either way the problem is logged.",
@@ -87,6 +91,11 @@ class CrmMigrationMap(models.Model):
             lambda l: l.object_key == object_key and l.action != "skip").sorted("sequence")
         return [MapLine(line.source_path, line.target_field, line.converter, line.params or {})
                 for line in lines]
+
+    def write(self, vals):
+        if set(vals) - {"state", "version", "confirmed_by", "confirmed_at", "line_ids"}:
+            self._ensure_editable()
+        return super().write(vals)
 
     def _needed_fields(self):
         """{(model, name): (ttype, label)} of the x_ fields this map writes."""

@@ -74,7 +74,7 @@ class CrmMigrationRunPhase(models.Model):
     def _staged_query(self, count=False, limit=None):
         obj = self._object()
         run = self.run_id
-        where = ["source_id = %s", "entity = %s"]
+        where = ["source_id = %s", "entity = %s", "state != 'deleted'"]
         params = [run.source_id.id, obj.entity]
         if obj.where:
             where.append("payload @> %s::jsonb")

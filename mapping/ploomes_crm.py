@@ -1,0 +1,246 @@
+"""Ploomes CRM core: users, tags, companies, people, pipelines and deals."""
+from .converters import convert_ref, converter, is_empty, value_at
+from .schema import Entity, SourceField as F, SourceObject
+
+DEAL_OPEN, DEAL_WON, DEAL_LOST = 1, 2, 3
+
+CONTACTS_EXPAND = "Phones,OtherProperties,Tags"
+
+ENTITIES = (
+    Entity("Users", expand="OtherProperties"),
+    Entity("Tags", lookup=True, delta=False),
+    Entity("Roles", lookup=True),
+    Entity("PhoneTypes", lookup=True, delta=False),
+    Entity("Cities", lookup=True),
+    Entity("Cities@Countries", lookup=True, delta=False),
+    Entity("Cities@Countries@States", lookup=True, delta=False),
+    Entity("Contacts", expand=CONTACTS_EXPAND),
+    Entity("Currencies", lookup=True, delta=False),
+    Entity("Contacts@Origins", lookup=True, delta=False),
+    Entity("Deals@Status", lookup=True, delta=False),
+    Entity("Deals@Pipelines", lookup=True),
+    Entity("Deals@Stages", lookup=True, delta=False),
+    Entity("Deals@LossReasons", lookup=True),
+    Entity("Deals", expand="OtherProperties,Tags"),
+    Entity("Deals/GetDeletedDeals"),
+)
+
+ADDRESS_FIELDS = (
+    F("StreetAddress", "Street", "Logradouro", "string", "street", "street",
+      note="Street, number and complement are joined in Odoo's street line."),
+    F("Neighborhood", "Neighbourhood", "Bairro", "string", "street2", "text"),
+    F("ZipCode", "ZIP code", "CEP", "zip", "zip", "cep",
+      note="Ploomes stores the CEP as a number; leading zeros are restored."),
+    F("CityId", "City", "Cidade", "reference", "city", "lookup_name", {"entity": "Cities"}),
+    F("StateId", "State", "Estado", "reference", "state_id", "state"),
+    F("CountryId", "Country", "País", "reference", "country_id", "country"),
+)
+
+PARTNER_FIELDS = (
+    F("Id", "Ploomes ID", "ID Ploomes", "id", "x_ploomes_id", "source_id",
+      new_field=("char", "Ploomes ID")),
+    F("Name", "Name", "Nome", "string", "name", "name",
+      {"fallback_paths": ["LegalName", "Email"], "placeholder": "Ploomes contact"}, required=True,
+      note="A contact without a name is named after its legal name or e-mail, else "
+           "'Ploomes contact <id>', and flagged."),
+    F("Email", "E-mail", "E-mail", "email", "email", "email"),
+    F("Phones", "Phones", "Telefones", "phones", "phone", "phones",
+      {"mobile_target": "mobile", "extra_target": "x_ploomes_other_phones"},
+      aux_fields=(("x_ploomes_other_phones", "char", "Other phones"),),
+      note="Odoo has one phone and one mobile: further numbers go to 'Other phones'."),
+    F("OwnerId", "Owner", "Responsável", "user", "user_id", "user"),
+    F("Tags", "Tags", "Marcadores", "tags", "category_id", "tags", {"entity": "Tags"}),
+    F("Note", "Notes", "Observações", "text", "comment", "html"),
+)
+
+COMPANY_FIELDS = PARTNER_FIELDS + ADDRESS_FIELDS + (
+    F("Register", "CNPJ/CPF", "CNPJ/CPF", "register", "vat", "cnpj_cpf"),
+    F("LegalName", "Legal name", "Razão social", "string", "x_ploomes_legal_name", "text",
+      new_field=("char", "Legal name")),
+    F("Website", "Website", "Site", "url", "website", "direct"),
+)
+
+PERSON_FIELDS = PARTNER_FIELDS + ADDRESS_FIELDS + (
+    F("CompanyId", "Company", "Empresa", "reference", "parent_id", "parent_partner",
+      {"entity": "Contacts"},
+      note="A company id that does not exist leaves the person standalone, flagged. "
+           "A person with an address of their own becomes an 'Other address' contact "
+           "of the company, since Odoo gives plain contacts the company's address."),
+    F("Register", "CPF", "CPF", "register", "vat", "cnpj_cpf",
+      {"child_target": "x_ploomes_cpf", "parent_path": "CompanyId"},
+      aux_fields=(("x_ploomes_cpf", "char", "CPF"),),
+      note="Odoo copies the company's Tax ID onto its contacts: the CPF of a person "
+           "with a company goes to the 'CPF' field."),
+    F("RoleId", "Job title", "Cargo", "reference", "function", "lookup_name", {"entity": "Roles"}),
+)
+
+OBJECTS = (
+    SourceObject(
+        "users", "Users", "Users", "Usuários", "res.users", 10,
+        loader="crm.migration.loader.users",
+    ),
+    SourceObject(
+        "contact_tags", "Tags", "Contact tags", "Marcadores de clientes",
+        "res.partner.category", 20, where={"EntityId": 1}, match_on=("name",),
+        fields=(
+            F("Name", "Name", "Nome", "string", "name", "text", required=True),
+            F("Color", "Colour", "Cor", "string", "color", "color"),
+        ),
+    ),
+    SourceObject(
+        "companies", "Contacts", "Companies", "Empresas", "res.partner", 30,
+        where={"TypeId": 1}, defaults={"is_company": True}, fields=COMPANY_FIELDS,
+        loader="crm.migration.loader.partner",
+        needs=("Roles", "PhoneTypes", "Cities", "Cities@Countries", "Cities@Countries@States"),
+    ),
+    SourceObject(
+        "people", "Contacts", "People", "Pessoas", "res.partner", 40,
+        where={"TypeId": 2}, defaults={"is_company": False},
+        fields=PERSON_FIELDS, loader="crm.migration.loader.partner",
+        needs=("Roles", "PhoneTypes", "Cities", "Cities@Countries", "Cities@Countries@States"),
+    ),
+)
+
+
+# -- deals ------------------------------------------------------------------------------
+
+@converter("won_stage")
+def convert_won_stage(value, line, record, ctx):
+    """The won stage of a pipeline: Odoo needs one, Ploomes marks won deals by status."""
+    status = ctx.lookup("Deals@Status", DEAL_WON) or {}
+    return {
+        "name": status.get("Name") or "Won",
+        "is_won": True,
+        "sequence": 1000,
+        line.target: ctx.resolve(line.params.get("entity", "Deals@Pipelines"), value) or False,
+    }
+
+
+@converter("deal_stage")
+def convert_deal_stage(value, line, record, ctx):
+    """The stage of a deal; a won deal goes to its pipeline's won stage."""
+    if record.get("StatusId") == DEAL_WON:
+        won = ctx.resolve("Deals@Pipelines#won", record.get("PipelineId"))
+        if won:
+            return {line.target: won}
+        ctx.problem("no_won_stage", "The deal is won but its pipeline has no won stage.")
+    return convert_ref(value, line, record, ctx)
+
+
+@converter("deal_status")
+def convert_deal_status(value, line, record, ctx):
+    """Open, won or lost: lost deals are archived with probability 0, as Odoo does."""
+    if value == DEAL_WON:
+        return {"active": True, "probability": 100.0}
+    if value == DEAL_LOST:
+        return {"active": False, "probability": 0.0}
+    if value not in (DEAL_OPEN, None):
+        ctx.problem("unknown_status", f"Unknown deal status {value}: loaded as open.")
+    return {"active": True}
+
+
+@converter("deal_partner")
+def convert_deal_partner(value, line, record, ctx):
+    """The deal's customer: its contact person when loaded, else its company."""
+    person = value_at(record, line.params.get("person_path", "PersonId"))
+    if not is_empty(person):
+        person_id = ctx.resolve("Contacts", person)
+        if person_id:
+            return {line.target: person_id}
+    return convert_ref(value, line, record, ctx)
+
+
+@converter("inverse_boolean")
+def convert_inverse_boolean(value, line, record, ctx):
+    """``not value``, e.g. Ploomes ``Archived`` into Odoo ``active``."""
+    return {line.target: not value}
+
+
+OBJECTS += (
+    SourceObject(
+        "deal_tags", "Tags", "Deal tags", "Marcadores de negócios", "crm.tag", 21,
+        where={"EntityId": 2}, match_on=("name",),
+        fields=(
+            F("Name", "Name", "Nome", "string", "name", "text", required=True),
+            F("Color", "Colour", "Cor", "string", "color", "color"),
+        ),
+    ),
+    SourceObject(
+        "pipelines", "Deals@Pipelines", "Pipelines", "Funis", "crm.team", 50,
+        match_on=("name",), defaults={"use_opportunities": True},
+        fields=(
+            F("Name", "Name", "Nome", "string", "name", "text", required=True),
+            F("Ordination", "Order", "Ordem", "integer", "sequence", "integer"),
+            F("Archived", "Archived", "Arquivado", "boolean", "active", "inverse_boolean"),
+            F("Color", "Colour", "Cor", "string", "color", "color"),
+        ),
+    ),
+    SourceObject(
+        "won_stages", "Deals@Pipelines", "Won stages", "Etapas de ganho", "crm.stage", 51,
+        identity="Deals@Pipelines#won", match_on=("name", "team_id"),
+        fields=(
+            F("Id", "Won stage", "Etapa de ganho", "id", "team_id", "won_stage",
+              {"entity": "Deals@Pipelines"}, required=True,
+              note="Ploomes marks won deals by status; Odoo by a won stage, added to each pipeline."),
+        ),
+    ),
+    SourceObject(
+        "stages", "Deals@Stages", "Stages", "Etapas", "crm.stage", 52,
+        match_on=("name", "team_id"),
+        fields=(
+            F("Name", "Name", "Nome", "string", "name", "text", required=True),
+            F("Ordination", "Order", "Ordem", "integer", "sequence", "integer"),
+            F("PipelineId", "Pipeline", "Funil", "reference", "team_id", "ref",
+              {"entity": "Deals@Pipelines"},
+              note="Odoo stages belong to one sales team; each pipeline becomes a team."),
+        ),
+    ),
+    SourceObject(
+        "loss_reasons", "Deals@LossReasons", "Loss reasons", "Motivos de perda",
+        "crm.lost.reason", 53, match_on=("name",),
+        fields=(
+            F("Name", "Name", "Nome", "string", "name", "text", required=True,
+              note="Odoo lost reasons are shared by every team; equal names are merged."),
+        ),
+    ),
+    SourceObject(
+        "deals", "Deals", "Deals", "Negócios", "crm.lead", 80,
+        defaults={"type": "opportunity"}, loader="crm.migration.loader.lead",
+        needs=("Currencies", "Contacts@Origins", "Deals@Status"),
+        fields=(
+            F("Id", "Ploomes ID", "ID Ploomes", "id", "x_ploomes_id", "source_id",
+              new_field=("char", "Ploomes ID")),
+            F("Title", "Title", "Título", "string", "name", "name",
+              {"placeholder": "Ploomes deal"}, required=True),
+            F("Amount", "Amount", "Valor", "money", "expected_revenue", "money",
+              note="Odoo keeps opportunity amounts in the company currency: an amount in "
+                   "another currency is kept as is and flagged."),
+            F("PipelineId", "Pipeline", "Funil", "reference", "team_id", "ref",
+              {"entity": "Deals@Pipelines"}),
+            F("StageId", "Stage", "Etapa", "reference", "stage_id", "deal_stage",
+              {"entity": "Deals@Stages"}),
+            F("StatusId", "Status", "Situação", "option", "active", "deal_status",
+              note="Won: the pipeline's won stage and 100 %. Lost: archived with 0 % and "
+                   "its loss reason, as Odoo's 'Mark as lost' does."),
+            F("LossReasonId", "Loss reason", "Motivo de perda", "reference", "lost_reason_id", "ref",
+              {"entity": "Deals@LossReasons"}),
+            F("OwnerId", "Owner", "Responsável", "user", "user_id", "user"),
+            F("ContactId", "Customer", "Cliente", "reference", "partner_id", "deal_partner",
+              {"entity": "Contacts", "person_path": "PersonId"},
+              note="The contact person when there is one (Odoo shows their company), "
+                   "else the company."),
+            F("CreateDate", "Created on", "Criado em", "datetime", "create_date", "datetime",
+              note="The original creation date replaces the migration date."),
+            F("StartDate", "Start date", "Data de início", "datetime", "date_open", "datetime"),
+            F("FinishDate", "Closed on", "Data de conclusão", "datetime", "date_closed", "datetime"),
+            F("Tags", "Tags", "Marcadores", "tags", "tag_ids", "tags", {"entity": "Tags"}),
+            F("OriginId", "Origin", "Origem", "reference", "source_id", "record_by_name",
+              {"entity": "Contacts@Origins", "model": "utm.source", "create": True}),
+        ),
+    ),
+    SourceObject(
+        "deleted_deals", "Deals/GetDeletedDeals", "Deleted deals", "Negócios excluídos",
+        "crm.lead", 81, loader="crm.migration.loader.deleted", identity="Deals",
+    ),
+)
+
