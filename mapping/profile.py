@@ -240,6 +240,8 @@ def _register_patterns(text):
     if not DOCUMENT.fullmatch(text):
         return set()
     digits = re.sub(r"\D", "", text)
+    if len(set(digits)) < 2:  # 000.000.000-00 and the like are placeholders
+        return set()
     if len(digits) == 14 and cnpj.is_valid(digits):
         return {"cnpj"}
     if len(digits) == 11 and cpf.is_valid(digits):

@@ -372,6 +372,7 @@ def new_proposal(field_info, profile, best, model, lead_reasons=()):
     if best:
         reasons.append(Reason("below_threshold", {"target": best.target.name, "score": best.score,
                                                   "threshold": THRESHOLD}))
+        reasons.extend(r for r in best.reasons if not r.code.startswith("type_"))
     elif not lead_reasons:
         reasons.append(Reason("no_match", {}))
     reasons.append(Reason("new_field", {"ttype": ttype}))
