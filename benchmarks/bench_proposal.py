@@ -88,7 +88,8 @@ def print_labelled(verbose):
         got = outcome(proposal)
         if verbose or got != case["expected"]:
             mark = "ok  " if got == case["expected"] else "MISS"
-            print(f"  {mark} #{case['id']:<3} {case['object']:<9} {case['label']!r} ({case['type']}): "
+            print(f"  {mark} #{case['id']:<3} {case['object']:<9} {case['label']!r} "
+                  f"({case['type']}): "
                   f"expected {case['expected']}, got {got} ({proposal.confidence:.2f}: "
                   f"{proposal.reasons_text()})")
 
@@ -155,8 +156,8 @@ def print_sandbox(seed, scale, limit, verbose):
         for entity_id, objects in sorted(ENTITY_OBJECTS.items()):
             for object_key, model in objects:
                 infos = fields.get(entity_id, [])
-                profiles = profile_object(object_payloads(sandbox.dataset, entity_id, object_key, limit),
-                                          [f.path for f in infos])
+                payloads = object_payloads(sandbox.dataset, entity_id, object_key, limit)
+                profiles = profile_object(payloads, [f.path for f in infos])
                 proposals = propose_object(infos, profiles, ODOO_TARGETS[model], model=model,
                                            taken=standard_targets(object_key, data))
                 for info, proposal in zip(infos, proposals):

@@ -63,7 +63,8 @@ def convert_custom(value, line, record, ctx):
     if kind == "options" and ttype in ("char", "text"):
         return {line.target: ", ".join(option_name(cell, row, ctx) for cell, row in items)}
     if len(items) > 1:
-        ctx.problem("several_values", f"{len(items)} values for {line.source}: only the first is kept.")
+        ctx.problem("several_values",
+                    f"{len(items)} values for {line.source}: only the first is kept.")
     cell, row = items[0]
     via = line.params.get("via")
     if via:
@@ -125,7 +126,8 @@ def to_char(value, row, line, record, ctx):
 
 def to_html(value, row, line, record, ctx):
     """Sanitized HTML (plain text is turned into paragraphs)."""
-    return CONVERTERS["html"](to_text(value, row, line, record, ctx), line, record, ctx)[line.target]
+    text = to_text(value, row, line, record, ctx)
+    return CONVERTERS["html"](text, line, record, ctx)[line.target]
 
 
 def to_integer(value, row, line, record, ctx):
@@ -206,14 +208,16 @@ def resolve(value, kind, line, ctx):
         return ctx.user(value) or False
     entity = line.params.get("entity") or REFERENCE_ENTITIES.get(kind)
     if not entity:
-        raise ConversionError("not_a_reference", f"A {kind} value {value!r} is not a link to a record.")
+        raise ConversionError("not_a_reference",
+                              f"A {kind} value {value!r} is not a link to a record.")
     res_id = ctx.resolve(entity, value)
     if res_id:
         return res_id
     if ctx.exists_in_source(entity, value):
         ctx.problem("unresolved_reference", f"{line.source} {value} was not loaded.")
     else:
-        ctx.problem("dangling_reference", f"{line.source} {value} does not exist in the source.", "error")
+        ctx.problem("dangling_reference",
+                    f"{line.source} {value} does not exist in the source.", "error")
     return False
 
 
@@ -241,8 +245,9 @@ def attachment_url(attachment_id, row, ctx):
     url = (ctx.lookup("Attachments", attachment_id) or {}).get("Url")
     if not url:
         name = row.get("AttachmentValueName") or "?"
-        raise ConversionError("attachment_not_found",
-                              f"Attachment {attachment_id} ({name}) is not in the staged attachments.")
+        raise ConversionError(
+            "attachment_not_found",
+            f"Attachment {attachment_id} ({name}) is not in the staged attachments.")
     return url
 
 

@@ -57,7 +57,8 @@ def _declared_type(definition, types):
     if definition.get("SecondaryEntityId") in REFERENCE_ENTITIES:
         return REFERENCE_ENTITIES[definition["SecondaryEntityId"]]
     type_row = definition.get("Type") or types.get(type_id) or {}
-    return TYPE_NAMES.get(fold(type_row.get("Name")).strip()) or NATIVE_TYPES.get(type_row.get("NativeType"))
+    by_name = TYPE_NAMES.get(fold(type_row.get("Name")).strip())
+    return by_name or NATIVE_TYPES.get(type_row.get("NativeType"))
 
 
 def _row_type(rows):

@@ -410,9 +410,15 @@ def never_filled_confidence(total):
     return 0.6
 
 
+def check_type(field_info):
+    if field_info.type not in NEW_TTYPES:
+        raise ValueError(f"{field_info.path}: unknown source type {field_info.type!r}; "
+                         f"expected one of {', '.join(NEW_TTYPES)}.")
+
+
 def decide(field_info, profile, candidates, taken, model):
     """The proposal of one field from its ranked candidates (a new field is left unnamed)."""
-    if NEW_TTYPES.get(field_info.type, "char") is None:
+    if NEW_TTYPES[field_info.type] is None:
         return skip_proposal(field_info, Reason("not_migrated", {"source": field_info.type}), 0.9)
     if profile and profile.total and not profile.filled:
         return skip_proposal(field_info, Reason("never_filled", {"total": profile.total}),
@@ -458,6 +464,7 @@ def propose_field(field_info, profile, targets, *, prefix=PREFIX, taken=frozense
     filled by other lines (never proposed again, never used as new names);
     ``model``: the target model, for the comodel of new tag fields.
     """
+    check_type(field_info)
     candidates = rank_targets(field_info, profile, targets)
     proposal = decide(field_info, profile, candidates, frozenset(taken), model)
     return named(proposal, prefix, set(taken) | {target.name for target in targets})
@@ -471,6 +478,8 @@ def propose_object(fields, profiles, targets, *, prefix=PREFIX, taken=frozenset(
     get new fields. New names are unique and avoid ``taken`` and existing fields.
     """
     taken = frozenset(taken)
+    for field_info in fields:
+        check_type(field_info)
     proposals = [decide(f, profiles.get(f.path), rank_targets(f, profiles.get(f.path), targets),
                         taken, model) for f in fields]
     winners = {}
@@ -492,7 +501,7 @@ def propose_object(fields, profiles, targets, *, prefix=PREFIX, taken=frozenset(
 # -- Odoo fields (fallback when the Odoo side passes none) ---------------------------------
 
 def _targets(*rows):
-    """TargetFields from ``(name, label, label_pt, ttype[, relation or selection][, required])``."""
+    """TargetFields of ``(name, label, label_pt, ttype[, relation or selection][, required])``."""
     result = []
     for name, label, label_pt, ttype, *more in rows:
         extra = more[0] if more else None
@@ -724,7 +733,7 @@ def line_errors(spec, fields):
     if fit.startswith("if:"):
         errors += value_errors(spec, where, fit[3:])
     if ttype == "selection":
-        selection = target.selection if target else tuple(map(tuple, spec.params.get("selection", ())))
+        selection = target.selection if target else spec.params.get("selection", ())
         errors += option_errors(spec, where, {key for key, _label in selection})
     return errors
 
@@ -739,16 +748,18 @@ def value_errors(spec, where, pattern):
         return []
     bad = [s for s in profile.samples if pattern not in patterns_of(s)][:1]
     example = f", e.g. {bad[0]!r}" if bad else ""
+    share_bad = max(1, percent(1 - share))
     return [MapError("unconvertible_values",
-                     f"{where}: {percent(1 - share)} % of values are not {PATTERN_NOUNS[pattern]}"
-                     f"{example}.", (spec.key,))]
+                     f"{where}: {share_bad} % of values are not {PATTERN_NOUNS[pattern]}{example}.",
+                     (spec.key,))]
 
 
 def option_errors(spec, where, keys):
     """Options of the source with no value of the target selection."""
     mapping = spec.params.get("options") or {}
     missing = [name for option_id, name in spec.options if str(option_id) not in mapping]
-    missing += [f"{option_id} → {key}" for option_id, key in sorted(mapping.items()) if key not in keys]
+    missing += [f"{option_id} → {key}" for option_id, key in sorted(mapping.items())
+                if key not in keys]
     if not missing:
         return []
     return [MapError("unmapped_option",

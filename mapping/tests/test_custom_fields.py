@@ -46,16 +46,17 @@ class Context(ProblemCollector, ConversionContext):
 
 
 def row(**columns):
-    return dict({"FieldKey": KEY, "StringValue": None, "BigStringValue": None, "IntegerValue": None,
-                 "DecimalValue": None, "DateTimeValue": None, "BoolValue": None,
-                 "ObjectValueId": None, "ObjectValueName": None, "UserValueId": None,
-                 "ContactValueId": None, "ProductValueId": None, "AttachmentValueId": None}, **columns)
+    empty = dict.fromkeys(("StringValue", "BigStringValue", "IntegerValue", "DecimalValue",
+                           "DateTimeValue", "BoolValue", "ObjectValueId", "ObjectValueName",
+                           "UserValueId", "ContactValueId", "ProductValueId", "AttachmentValueId"))
+    return dict(empty, FieldKey=KEY, **columns)
 
 
 def run(rows, source_type, ttype, target="x_f", ctx=None, **params):
     ctx = ctx or Context()
     ctx.start_record()
-    line = MapLine(f"OtherProperties/{KEY}", target, "custom", dict(params, type=source_type, ttype=ttype))
+    params = dict(params, type=source_type, ttype=ttype)
+    line = MapLine(f"OtherProperties/{KEY}", target, "custom", params)
     return convert(line, {"OtherProperties": rows}, ctx), ctx.problems
 
 
@@ -76,7 +77,8 @@ def run(rows, source_type, ttype, target="x_f", ctx=None, **params):
     ([row(DateTimeValue="2025-06-01T00:00:00-03:00")], "date", "date", "2025-06-01"),
     ([row(DateTimeValue="2025-06-01T00:00:00-03:00")], "date", "char", "2025-06-01"),
     ([row(DateTimeValue="2025-06-01T00:00:00-03:00")], "date", "datetime", "2025-06-01 03:00:00"),
-    ([row(DateTimeValue="2025-05-20T22:30:12-03:00")], "datetime", "datetime", "2025-05-21 01:30:12"),
+    ([row(DateTimeValue="2025-05-20T22:30:12-03:00")], "datetime", "datetime",
+     "2025-05-21 01:30:12"),
     ([row(DateTimeValue="2025-05-20T22:30:12-03:00")], "datetime", "date", "2025-05-20"),
     ([row(DateTimeValue="2025-07-01T14:30:00-03:00")], "time", "char", "14:30"),
     ([row(DateTimeValue="2025-07-01T14:30:00-03:00")], "time", "float", 14.5),
@@ -112,12 +114,14 @@ def test_a_plain_payload_value_is_converted_too():
 
 def test_option_becomes_its_selection_key():
     rows = [row(IntegerValue=40015002, ObjectValueId=40015002, ObjectValueName="Indicação")]
-    values, _ = run(rows, "option", "selection", options={"40015001": "site", "40015002": "indicacao"})
+    values, _ = run(rows, "option", "selection",
+                    options={"40015001": "site", "40015002": "indicacao"})
     assert values == {"x_f": "indicacao"}
 
 
 def test_option_id_in_integer_value_only_is_read():
-    values, _ = run([row(IntegerValue=40015001)], "option", "selection", options={"40015001": "site"})
+    values, _ = run([row(IntegerValue=40015001)], "option", "selection",
+                    options={"40015001": "site"})
     assert values == {"x_f": "site"}
 
 
@@ -151,7 +155,8 @@ def test_multi_select_becomes_a_many2many_of_option_records():
 
 
 def test_multi_select_to_text_joins_the_names():
-    rows = [row(ObjectValueId=1, ObjectValueName="Fornos"), row(ObjectValueId=2, ObjectValueName="Software")]
+    rows = [row(ObjectValueId=1, ObjectValueName="Fornos"),
+            row(ObjectValueId=2, ObjectValueName="Software")]
     assert run(rows, "options", "char")[0] == {"x_f": "Fornos, Software"}
 
 
@@ -161,7 +166,8 @@ def test_empty_multi_select_clears_the_many2many():
 
 def test_user_contact_and_product_references():
     ctx = Context(identities={("Contacts", "40120031"): 31, ("Products", "40300015"): 15})
-    assert run([row(IntegerValue=40000102, UserValueId=40000102)], "user", "many2one", ctx=ctx)[0] == {"x_f": 7}
+    user = [row(IntegerValue=40000102, UserValueId=40000102)]
+    assert run(user, "user", "many2one", ctx=ctx)[0] == {"x_f": 7}
     assert run([row(ContactValueId=40120031)], "contact", "many2one", ctx=ctx)[0] == {"x_f": 31}
     assert run([row(ProductValueId=40300015)], "product", "many2one", ctx=ctx)[0] == {"x_f": 15}
     users = [row(UserValueId=40000102), row(UserValueId=1)]
@@ -245,7 +251,8 @@ def test_via_email_and_cep():
 def test_a_failing_custom_field_leaves_the_rest_of_the_record():
     record = {"Name": "Padaria Sol", "OtherProperties": [row(StringValue="muitos")]}
     lines = [MapLine("Name", "name", "text"),
-             MapLine(f"OtherProperties/{KEY}", "x_employees", "custom", {"type": "string", "ttype": "integer"})]
+             MapLine(f"OtherProperties/{KEY}", "x_employees", "custom",
+                     {"type": "string", "ttype": "integer"})]
     values, problems = transform_record(record, lines, Context())
     assert values == {"name": "Padaria Sol"}
     assert [(p.code, p.conversion, p.level) for p in problems] == [("not_a_number", True, "error")]

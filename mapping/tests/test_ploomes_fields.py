@@ -1,7 +1,8 @@
 """Ploomes /Fields records as source fields."""
 import pytest
 
-from mapping.ploomes_fields import FIELD_TYPES, SOURCE_TYPES, custom_values, field_type, source_field
+from mapping.ploomes_fields import (FIELD_TYPES, SOURCE_TYPES, custom_values, field_type,
+                                    source_field)
 
 DEAL_FIELD = {  # ploomes-api.md §6.9
     "Id": 40009100, "Key": "deal_11111111-2222-4333-8444-555555555555",

@@ -112,11 +112,13 @@ def test_profile_object_reads_custom_rows_and_plain_paths():
     key = "contact_0A1B"
     payloads = [
         {"Name": "Padaria Sol", "Phones": [{"PhoneNumber": "(11) 3842-6671"}],
-         "OtherProperties": [{"FieldKey": key, "StringValue": "110.042.490.114", "IntegerValue": None}]},
+         "OtherProperties": [{"FieldKey": key, "StringValue": "110.042.490.114",
+                              "IntegerValue": None}]},
         {"Name": "Frio Sul", "Phones": [],
          "OtherProperties": [{"FieldKey": "other", "StringValue": "x"}]},
         {"Name": "", "OtherProperties": [
-            {"FieldKey": key, "StringValue": None, "ObjectValueId": 7, "ObjectValueName": "Isento"}]},
+            {"FieldKey": key, "StringValue": None, "ObjectValueId": 7,
+             "ObjectValueName": "Isento"}]},
     ]
     paths = ["Name", "Phones", f"OtherProperties/{key}"]
     profiles = profile_object(payloads, paths)

@@ -103,7 +103,8 @@ def test_compatibility_table(source_type, ttype, relation, fit):
 
 def test_phone_label_with_phone_values_goes_to_mobile_and_explains_why():
     proposal = propose_field(field("Telefone celular"), filled(*PHONES, "ligar depois"), PARTNER)
-    assert (proposal.action, proposal.target, proposal.converter) == ("existing", "mobile", "custom")
+    assert (proposal.action, proposal.target) == ("existing", "mobile")
+    assert proposal.converter == "custom"
     assert proposal.params == {"type": "string", "ttype": "char", "via": "phone_number"}
     assert proposal.confidence >= 0.9
     text = proposal.reasons_text()
@@ -202,23 +203,27 @@ def test_new_selection_carries_its_values_with_unique_keys():
 
 
 def test_new_relational_fields_name_their_comodel():
-    options = propose_field(field("Interesses", "options", ((1, "Fornos"),), True), filled("Fornos"),
-                            PARTNER, model="res.partner")
+    options = propose_field(field("Interesses", "options", ((1, "Fornos"),), True),
+                            filled("Fornos"), PARTNER, model="res.partner")
     users = propose_field(field("SDR", "user"), filled("Ana"), PARTNER)
     many_users = propose_field(field("Time", "user", multiple=True), filled("Ana"), PARTNER)
-    assert (options.new_field_type, options.params["relation"]) == ("many2many", "res.partner.category")
+    assert options.new_field_type == "many2many"
+    assert options.params["relation"] == "res.partner.category"
     assert (users.new_field_type, users.params["relation"]) == ("many2one", "res.users")
     assert (many_users.new_field_type, many_users.params["relation"]) == ("many2many", "res.users")
 
 
 def test_option_list_links_to_a_named_record_model():
-    proposal = propose_field(field("Segmento", "option", ((1, "Varejo"),)), filled("Varejo"), PARTNER)
+    segment = field("Segmento", "option", ((1, "Varejo"),))
+    proposal = propose_field(segment, filled("Varejo"), PARTNER)
     assert proposal.target == "industry_id"
-    assert proposal.params == {"type": "option", "ttype": "many2one", "relation": "res.partner.industry"}
+    assert proposal.params == {"type": "option", "ttype": "many2one",
+                               "relation": "res.partner.industry"}
 
 
 def test_new_text_field_of_phones_is_normalized():
-    proposal = propose_field(field("Telefone do financeiro"), filled(*PHONES), PARTNER, taken={"phone"})
+    proposal = propose_field(field("Telefone do financeiro"), filled(*PHONES), PARTNER,
+                             taken={"phone"})
     assert proposal.params["via"] == "phone_number"
     assert "values normalized as phone numbers" in proposal.reasons_text()
 
@@ -289,12 +294,18 @@ def test_proposal_is_deterministic():
 
 
 def test_confidence_is_between_0_and_1_with_two_decimals():
-    proposals = [propose_field(field(label, kind), filled(*values), LEAD) for label, kind, values in (
-        ("Telefone", "string", PHONES), ("Probabilidade", "percent", [50.0]),
-        ("Qualquer coisa", "string", ["x"]), ("Código", "unknown", ["a"]))]
+    inputs = (("Telefone", "string", PHONES), ("Probabilidade", "percent", [50.0]),
+              ("Qualquer coisa", "string", ["x"]), ("Código", "unknown", ["a"]))
+    proposals = [propose_field(field(label, kind), filled(*values), LEAD)
+                 for label, kind, values in inputs]
     for proposal in proposals:
         assert 0 <= proposal.confidence <= 1
         assert proposal.confidence == round(proposal.confidence, 2)
+
+
+def test_a_type_outside_the_source_types_is_refused():
+    with pytest.raises(ValueError, match="unknown source type 'phones'"):
+        propose_field(field("Telefones", "phones"), filled("x"), PARTNER)
 
 
 # -- measured precision ----------------------------------------------------------------------------
@@ -321,3 +332,4 @@ def test_top_proposal_precision_stays_above_its_floor():
     holdout = [(case, proposal) for case, proposal in results if case["set"] == "holdout"]
     assert overall >= 0.95
     assert bench.precision(holdout)[0] >= 0.9
+

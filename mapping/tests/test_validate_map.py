@@ -23,7 +23,8 @@ def codes(errors):
 def test_a_sound_map_has_no_errors():
     lines = name_lines() + [
         line("OtherProperties/ie", "l10n_br_ie_code", label="Inscrição Estadual"),
-        line("OtherProperties/seg", "industry_id", "option", params={"relation": "res.partner.industry"}),
+        line("OtherProperties/seg", "industry_id", "option",
+             params={"relation": "res.partner.industry"}),
         line("OtherProperties/vip", "x_ploomes_vip", "boolean", "new", ttype="boolean"),
         line("OtherProperties/old", None, action="skip"),
     ]
@@ -35,7 +36,8 @@ def test_two_source_fields_to_one_target_is_an_error():
                             line("OtherProperties/b", "mobile", label="WhatsApp")]
     errors = validate_map(lines, TARGETS, NAMED)
     assert codes(errors) == ["duplicate_target"]
-    assert errors[0].line_keys == (("companies", "OtherProperties/a"), ("companies", "OtherProperties/b"))
+    assert errors[0].line_keys == (("companies", "OtherProperties/a"),
+                                   ("companies", "OtherProperties/b"))
     assert "'Celular', 'WhatsApp' all go to res.partner.mobile" in errors[0].message
 
 
@@ -132,8 +134,8 @@ def test_an_option_mapped_to_a_key_the_selection_lacks_is_an_error():
 def test_a_new_selection_is_checked_against_its_own_values():
     new = dict(action="new", ttype="selection", options=((1, "MEI"), (2, "ME")))
     good = line("OtherProperties/porte", "x_porte", "option",
-                params={"selection": [["mei", "MEI"], ["me", "ME"]], "options": {"1": "mei", "2": "me"}},
-                **new)
+                params={"selection": [["mei", "MEI"], ["me", "ME"]],
+                        "options": {"1": "mei", "2": "me"}}, **new)
     bad = line("OtherProperties/porte", "x_porte", "option",
                params={"selection": [["mei", "MEI"]], "options": {"1": "mei", "2": "me"}}, **new)
     assert validate_map(name_lines() + [good], TARGETS, NAMED) == []
