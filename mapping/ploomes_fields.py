@@ -69,17 +69,22 @@ def _row_type(rows):
     return None
 
 
-def source_field(definition, types=None, rows=()):
-    """:class:`SourceFieldInfo` of a ``/Fields`` record (``OptionsTable`` expanded or not)."""
+def source_field(definition, types=None, rows=(), option_tables=None):
+    """:class:`SourceFieldInfo` of a ``/Fields`` record.
+
+    Options come from its expanded ``OptionsTable``, else from ``option_tables``
+    (``{table id: /Fields@OptionsTables row with Options}``, read apart).
+    """
     key = definition["Key"]
-    options = (definition.get("OptionsTable") or {}).get("Options") or ()
+    table = definition.get("OptionsTable") or (option_tables or {}).get(
+        definition.get("OptionsTableId")) or {}
     dynamic = definition.get("Dynamic", True)
     return SourceFieldInfo(
         path=f"OtherProperties/{key}" if dynamic else (definition.get("PropertyName") or key),
         key=key,
         label=(definition.get("Name") or key).strip(),
         type=field_type(definition, types, rows),
-        options=tuple((option["Id"], option["Name"]) for option in options),
+        options=tuple((option["Id"], option["Name"]) for option in table.get("Options") or ()),
         required=bool(definition.get("Required")),
         multiple=bool(definition.get("Multiple")),
         entity_id=definition.get("EntityId"),

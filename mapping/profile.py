@@ -1,7 +1,8 @@
 """Profiles of source fields: how often they are filled, distinct values, samples, value patterns.
 
 A :class:`Profiler` takes one record's value at a time and keeps bounded state
-(distinct values are counted exactly up to :data:`DISTINCT_CAP`), so a million
+(distinct values are counted exactly up to :data:`DISTINCT_CAP`, and their
+patterns remembered so that repeated values are matched once), so a million
 records profile in constant memory.
 """
 import hashlib
@@ -93,7 +94,7 @@ class Profiler:
 
     def __init__(self):
         self.total = self.filled = self.values = 0
-        self.digests = set()
+        self.seen = {}              # digest of a distinct value -> its patterns (capped)
         self.capped = False
         self.samples = []
         self.matches = dict.fromkeys(PATTERNS, 0)
@@ -110,22 +111,24 @@ class Profiler:
     def _add_item(self, item):
         self.values += 1
         text = as_text(item)
-        digest = hashlib.blake2b(text.encode(), digest_size=8).digest()
-        if digest not in self.digests:
-            if len(self.digests) < DISTINCT_CAP:
-                self.digests.add(digest)
+        digest = hashlib.blake2b(f"{type(item).__name__}:{text}".encode(), digest_size=8).digest()
+        found = self.seen.get(digest)
+        if found is None:
+            found = frozenset(patterns_of(item))
+            if len(self.seen) < DISTINCT_CAP:
+                self.seen[digest] = found
                 if len(self.samples) < SAMPLE_COUNT:
                     self.samples.append(truncate(text))
             else:
                 self.capped = True
-        for name in patterns_of(item):
+        for name in found:
             self.matches[name] += 1
 
     def result(self):
         """The :class:`FieldProfile` of what was added so far."""
         shares = {name: round(count / self.values, 3) if self.values else 0.0
                   for name, count in self.matches.items()}
-        return FieldProfile(self.total, self.filled, len(self.digests), self.capped,
+        return FieldProfile(self.total, self.filled, len(self.seen), self.capped,
                             tuple(self.samples), shares)
 
 

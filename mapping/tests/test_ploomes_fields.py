@@ -67,6 +67,14 @@ def test_source_field_of_a_custom_option_field():
     assert (info.required, info.multiple) == (False, False)
 
 
+def test_options_may_come_from_option_tables_read_apart():
+    definition = {key: value for key, value in DEAL_FIELD.items() if key != "OptionsTable"}
+    assert source_field(definition).options == ()
+    tables = {40015000: DEAL_FIELD["OptionsTable"]}
+    expected = source_field(DEAL_FIELD).options
+    assert source_field(definition, option_tables=tables).options == expected
+
+
 def test_source_field_of_a_native_field_is_its_property():
     info = source_field({"Key": "contact_avatar", "Name": "Foto", "TypeId": 18, "Dynamic": False,
                          "PropertyName": "AvatarUrl", "EntityId": 1})

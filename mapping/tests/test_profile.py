@@ -99,7 +99,7 @@ def test_distinct_count_is_capped_and_state_stays_bounded():
     assert profile.distinct == DISTINCT_CAP
     assert profile.distinct_capped
     assert profile.distinct_label == "10,000+"
-    assert len(profiler.digests) == DISTINCT_CAP
+    assert len(profiler.seen) == DISTINCT_CAP
     assert len(profiler.samples) == SAMPLE_COUNT
 
 
