@@ -644,6 +644,14 @@ class MapLineSpec:
     label: str = ""
     options: tuple = ()
 
+    @classmethod
+    def from_proposal(cls, object_key, model, field_info, proposal, profile=None):
+        """The line a :class:`Proposal` of ``field_info`` makes."""
+        return cls(object_key, model, field_info.path, field_info.type, proposal.action,
+                   proposal.target, proposal.new_field_type or proposal.params.get("ttype"),
+                   proposal.converter, dict(proposal.params), profile, field_info.label,
+                   field_info.options)
+
     @property
     def key(self):
         return (self.object_key, self.source)

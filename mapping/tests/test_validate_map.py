@@ -1,6 +1,6 @@
 """Map validation: every kind of bad map is an error before confirmation, not a crash later."""
-from mapping.profile import profile_values
-from mapping.propose import ODOO_TARGETS, MapLineSpec, TargetField, validate_map
+from mapping.profile import SourceFieldInfo, profile_values
+from mapping.propose import ODOO_TARGETS, MapLineSpec, TargetField, propose_object, validate_map
 
 TARGETS = {model: ODOO_TARGETS[model] for model in ("res.partner", "crm.lead")}
 NAMED = {"companies": ["is_company"], "deals": []}
@@ -155,4 +155,25 @@ def test_lines_may_be_dicts_with_a_stored_profile():
 def test_lines_of_other_converters_are_not_type_checked():
     lines = name_lines() + [line("Color", "color", "string", converter="color",
                                  profile=profile_values(["#FF0000"]))]
+    assert validate_map(lines, TARGETS, NAMED) == []
+
+
+def test_a_proposed_map_validates():
+    fields = [
+        SourceFieldInfo("OtherProperties/a", "a", "Inscrição Estadual", "string"),
+        SourceFieldInfo("OtherProperties/b", "b", "Segmento", "option", ((1, "Varejo"),)),
+        SourceFieldInfo("OtherProperties/c", "c", "Porte", "option", ((1, "ME"), (2, "EPP"))),
+        SourceFieldInfo("OtherProperties/d", "d", "Interesses", "options", ((1, "Fornos"),), True),
+        SourceFieldInfo("OtherProperties/e", "e", "Telefone", "string"),
+        SourceFieldInfo("OtherProperties/f", "f", "Fone", "string"),
+        SourceFieldInfo("OtherProperties/g", "g", "Teste", "string"),
+    ]
+    profiles = {f.path: profile_values(["x", "(11) 3842-6671"]) for f in fields}
+    profiles["OtherProperties/g"] = profile_values([None] * 10)
+    proposals = propose_object(fields, profiles, ODOO_TARGETS["res.partner"], model="res.partner")
+    lines = name_lines() + [
+        MapLineSpec.from_proposal("companies", "res.partner", f, p, profiles[f.path])
+        for f, p in zip(fields, proposals)]
+    actions = ["existing", "existing", "new", "new", "existing", "new", "skip"]
+    assert [p.action for p in proposals] == actions
     assert validate_map(lines, TARGETS, NAMED) == []
