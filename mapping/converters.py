@@ -542,4 +542,6 @@ def convert_color(value, line, record, ctx):
 
 def _hsv(rgb):
     return colorsys.rgb_to_hsv(*(channel / 255 for channel in rgb))
+
+
 from . import custom_fields  # noqa: E402,F401  (registers the custom-field converters)

@@ -229,6 +229,9 @@ class CrmMigrationLoader(models.AbstractModel):
         """Adjust converted values before they are written."""
         return values
 
+    def _after_load(self, phase, obj, items):
+        """Called once a batch is written, with its (staged, values, problems, record)."""
+
     def _find_existing(self, obj, model, values_list):
         """Existing records to reuse for new values (``match_on``): {index: record}."""
         if not obj.match_on or not values_list:
@@ -337,6 +340,7 @@ class CrmMigrationLoader(models.AbstractModel):
             [(rec.source_key, record.id) for rec, _v, _p, record in created + linked],
             obj.model, run)
         self.env["crm.migration.record"].browse([rec.id for rec in loaded])._mark("loaded")
+        self._after_load(phase, obj, created + linked + updated + unchanged)
         verified, mismatches = self._verify(created + updated + unchanged)
         counts["verified"] += verified
         issues += [self._issue(phase, obj, rec, "verify_mismatch", "warning", message, record)
