@@ -17,6 +17,7 @@ import time
 import odoo
 from odoo import SUPERUSER_ID, api
 from odoo.cli import Command
+from odoo.exceptions import ValidationError
 from odoo.modules.registry import Registry
 
 EXIT_OK, EXIT_FAILED, EXIT_NEEDS_ADMIN = 0, 1, 2
@@ -206,7 +207,11 @@ class CrmMigration(Command):
                 "Review and confirm it in Odoo (CRM › Migration › Field maps), or pass "
                 "--accept-proposed-map, then run this command again.")
         print(f"Confirming the proposed map v{fmap.version} ({len(fmap.line_ids)} fields)")
-        run.action_confirm_map()
+        try:
+            run.action_confirm_map()
+        except ValidationError as exc:
+            raise NeedsAdmin(f"{exc}\nFix the map in Odoo (CRM › Migration › Field maps), "
+                             "then run this command again.") from exc
 
     def print_validation(self, run):
         issues = run.env["crm.migration.issue"]._read_group(
