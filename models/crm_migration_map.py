@@ -577,7 +577,8 @@ class CrmMigrationMapLine(models.Model):
     def _export_data(self):
         self.ensure_one()
         return {
-            "object": self.object_key, "source": self.source_path, "label": self.source_label,
+            "object": self.object_key, "source": self.source_path, "sequence": self.sequence,
+            "label": self.source_label,
             "type": self.source_type, "action": self.action, "target": self.target_field or None,
             "new_field_type": self.new_field_type or None,
             "new_field_label": self.new_field_label or None, "converter": self.converter,
@@ -591,6 +592,7 @@ class CrmMigrationMapLine(models.Model):
         return {
             "object_key": obj.key, "object_label": obj.label, "object_sequence": obj.sequence,
             "target_model": obj.model, "source_path": item["source"],
+            "sequence": item.get("sequence", 10),
             "source_label": item.get("label"), "source_type": item.get("type"),
             "action": item.get("action") or "skip", "target_field": item.get("target") or False,
             "new_field_type": item.get("new_field_type") or False,

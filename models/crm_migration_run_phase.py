@@ -165,10 +165,10 @@ class CrmMigrationRunPhase(models.Model):
         keys = set(issues.mapped("source_key"))
         staged = self.env["crm.migration.record"].search([
             ("source_id", "=", self.run_id.source_id.id), ("entity", "=", obj.entity),
-            ("source_key", "in", list(keys)), ("state", "=", "loaded")])
+            ("source_key", "in", list(keys)), ("state", "in", ("loaded", "held"))])
         self.env["crm.migration.issue"].search([
             ("run_id", "=", self.run_id.id), ("step", "=", "load"), ("phase", "=", self.key),
-            ("source_key", "in", list(keys))]).unlink()
+            ("source_key", "in", staged.mapped("source_key"))]).unlink()
         for start in range(0, len(staged), self.run_id.source_id.batch_size):
             self.env[obj.loader]._load_batch(self, obj, staged[start:start + self.run_id.source_id.batch_size])
 
