@@ -468,17 +468,29 @@ class CrmMigrationLoader(models.AbstractModel):
 
 
 class CrmMigrationLoaderPartner(models.AbstractModel):
-    """Companies and people: a contact under a company takes the company's address."""
+    """Companies and people: a contact under a company takes the company's address, and
+    every contact under a company its commercial fields (Tax ID, credit limit...)."""
 
     _name = "crm.migration.loader.partner"
     _inherit = "crm.migration.loader"
     _description = "Migration Loader: Contacts"
 
-    def _postprocess(self, obj, payload, values):
-        if values.get("parent_id") and values.get("type") == "contact":
-            for name in self.env["res.partner"]._address_fields():
-                values.pop(name, None)
-        return values
+    def _transform(self, ctx, obj, lines, staged):
+        result = super()._transform(ctx, obj, lines, staged)
+        partners = self.env["res.partner"]
+        commercial = set(partners._commercial_fields())
+        for _rec, values, problems in result:
+            if not values.get("parent_id"):
+                continue
+            if values.get("type") == "contact":
+                for name in partners._address_fields():
+                    values.pop(name, None)
+            for name in sorted(commercial & set(values)):
+                if values.pop(name):
+                    problems.append(Problem("commercial_field", self.env._(
+                        "%(field)s is managed by the company in Odoo: the person's own value "
+                        "is not kept.", field=partners._fields[name].string), "info", name))
+        return result
 
 
 class CrmMigrationLoaderLead(models.AbstractModel):
