@@ -27,6 +27,9 @@
             "crm_migration/static/src/js/run_autorefresh.js",
             "crm_migration/static/src/xml/run_autorefresh.xml",
         ],
+        "web.assets_tests": [
+            "crm_migration/static/tests/tours/crm_migration_tour.js",
+        ],
     },
     "installable": True,
     "application": False,

@@ -7,3 +7,4 @@ from . import test_cli
 from . import test_field_map
 from . import test_delta_sync
 from . import test_queue_job
+from . import test_ui
