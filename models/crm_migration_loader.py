@@ -10,6 +10,7 @@ from odoo.addons.phone_validation.tools.phone_validation import phone_format
 
 from ..mapping.converters import ConversionContext, value_at
 from ..mapping.transform import Problem, ProblemCollector, transform_record
+from .crm_migration_identity import blank
 from .crm_migration_journal import pop_sql_fields, snapshot, write_sql_fields
 
 _logger = logging.getLogger(__name__)
@@ -50,7 +51,7 @@ class OdooConversionContext(ProblemCollector, ConversionContext):
 
     def prefetch(self, entity, keys):
         """Load the identities of ``keys`` at once (a batch refers to many)."""
-        keys = {str(key) for key in keys if key not in (None, "", False)}
+        keys = {str(key) for key in keys if not blank(key)}
         keys -= set(self._identities[entity])
         if not keys:
             return
@@ -72,7 +73,7 @@ class OdooConversionContext(ProblemCollector, ConversionContext):
 
     def prefetch_rows(self, entity, keys):
         """Load the staged payloads of ``keys`` at once."""
-        keys = {str(key) for key in keys if key not in (None, "", False)} - set(self._staged[entity])
+        keys = {str(key) for key in keys if not blank(key)} - set(self._staged[entity])
         if not keys:
             return
         self.env.cr.execute("""
@@ -84,7 +85,7 @@ class OdooConversionContext(ProblemCollector, ConversionContext):
             self._staged[entity][key] = rows.get(key)
 
     def resolve(self, entity, key):
-        if key in (None, "", False):
+        if blank(key):
             return None
         key = str(key)
         if key not in self._identities[entity]:
@@ -101,7 +102,7 @@ class OdooConversionContext(ProblemCollector, ConversionContext):
         return self._staged[entity][key]
 
     def lookup(self, entity, key):
-        if key in (None, "", False):
+        if blank(key):
             return None
         if entity not in self._lookups:
             spec = next((e for e in self.schema.entities if e.name == entity), None)
