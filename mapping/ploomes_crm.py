@@ -1,4 +1,5 @@
 """Ploomes CRM core: users, tags, companies, people, pipelines and deals."""
+from . import automations  # noqa: F401  (registers the automation converters)
 from .converters import convert_ref, converter, is_empty, value_at
 from .schema import Entity, SourceField as F, SourceObject
 
@@ -29,6 +30,10 @@ ENTITIES = (
     Entity("Deals@LossReasons", lookup=True),
     Entity("Deals", expand="OtherProperties,Tags"),
     Entity("Deals/GetDeletedDeals"),
+    Entity("Fields@Entities", lookup=True, delta=False),
+    Entity("Automations@Triggers", lookup=True, delta=False),
+    Entity("Automations@Actions@Actions", lookup=True, delta=False),
+    Entity("Automations", expand="Actions"),
 )
 
 ADDRESS_FIELDS = (
@@ -285,6 +290,29 @@ OBJECTS += (
     SourceObject(
         "deleted_deals", "Deals/GetDeletedDeals", "Deleted deals", "Negócios excluídos",
         "crm.lead", 81, loader="crm.migration.loader.deleted", identity="Deals",
+    ),
+)
+OBJECTS += (
+    SourceObject(
+        "automations", "Automations", "Workflow automations", "Automações",
+        "crm.migration.automation", 900, loader="crm.migration.loader.automation",
+        loader_fills=("source_id",),
+        needs=("Fields@Entities", "Automations@Triggers", "Automations@Actions@Actions"),
+        fields=(
+            F("Name", "Name", "Nome", "string", "name", "name", {"placeholder": "Automation"},
+              required=True),
+            F("EntityId", "Record type", "Entidade", "reference", "source_entity", "lookup_name",
+              {"entity": "Fields@Entities"}),
+            F("TriggerId", "Trigger", "Gatilho", "reference", "trigger", "lookup_name",
+              {"entity": "Automations@Triggers"}),
+            F("TriggerFilterId", "Filter", "Filtro", "integer", "filter_ref", "source_id"),
+            F("Actions", "Actions", "Ações", "text", "actions", "automation_actions"),
+            F("Active", "Active", "Ativa", "boolean", "active_in_source", "boolean"),
+            F("Id", "Rebuild in Odoo", "Recriar no Odoo", "id", "odoo_model", "automation_plan",
+              {"fills": ["trigger_kind", "action_kinds"]},
+              note="Automations cannot be migrated: each one is written up with the Odoo "
+                   "Automation Rule that rebuilds it."),
+        ),
     ),
 )
 

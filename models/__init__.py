@@ -11,3 +11,4 @@ from . import crm_migration_run_phase
 from . import crm_migration_loader
 from . import crm_migration_loader_users
 from . import crm_stage
+from . import crm_migration_automation

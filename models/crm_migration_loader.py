@@ -550,3 +550,17 @@ class CrmMigrationLoaderDeleted(models.AbstractModel):
         """, (run.source_id.id, obj.identity_entity, tuple(staged.mapped("source_key"))))
         return {"done": len(staged), "skipped": len(staged) - len(archived),
                 "updated": len(archived)}
+
+
+class CrmMigrationLoaderAutomation(models.AbstractModel):
+    """Workflow automations become audit lines of their source."""
+
+    _name = "crm.migration.loader.automation"
+    _inherit = "crm.migration.loader"
+    _description = "Migration Loader: Workflow Audit"
+
+    def _transform(self, ctx, obj, lines, staged):
+        result = super()._transform(ctx, obj, lines, staged)
+        for _rec, values, _problems in result:
+            values["source_id"] = ctx.source.id
+        return result

@@ -167,7 +167,8 @@ class CrmMigrationMap(models.Model):
         schema = self.source_id._schema()
         models_ = {line.target_model for line in self.line_ids}
         targets = {model: self._targets(model) for model in models_}
-        defaults = {obj.key: list(obj.defaults or ()) for obj in schema.objects}
+        defaults = {obj.key: list(obj.defaults or ()) + list(obj.loader_fills)
+                    for obj in schema.objects}
         specs = [line._spec() for line in self.line_ids]
         for error in validate_map(specs, targets, defaults):
             errors.append(self._error_text(error))
