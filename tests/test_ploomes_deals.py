@@ -22,6 +22,8 @@ class TestPloomesDeals(SandboxCase):
         cls.stages = {s["Id"]: s for s in data.iter("Deals@Stages")}
         cls.reasons = {r["Id"]: r for r in data.iter("Deals@LossReasons")}
         cls.deleted = list(data.iter("Deals/GetDeletedDeals"))
+        # predictive lead scoring learns from leads created after this date
+        cls.env["ir.config_parameter"].set_param("crm.pls_start_date", "2000-01-01")
         cls.first_run = cls.migrate()
         cls.leads = cls.records_of("crm.lead", "Deals")
         cls.teams = cls.records_of("crm.team", "Deals@Pipelines")
@@ -35,6 +37,10 @@ class TestPloomesDeals(SandboxCase):
         self.assertEqual((phase.total, phase.created, phase.failed, phase.verified),
                          (len(self.deals), len(self.deals), 0, len(self.deals)))
         self.assertEqual(set(lead.type for lead in self.leads.values()), {"opportunity"})
+        # predictive lead scoring learnt from the won and lost deals (rebuilt once, at the end)
+        frequencies = self.env["crm.lead.scoring.frequency"].search(
+            [("team_id", "in", [team.id for team in self.teams.values()])])
+        self.assertTrue(sum(frequencies.mapped("won_count")) and sum(frequencies.mapped("lost_count")))
 
     def test_pipelines_are_teams_with_their_stages_in_order(self):
         self.assertEqual(set(self.teams), set(self.pipelines))
