@@ -122,3 +122,17 @@ class TestPloomesDeals(SandboxCase):
         self.source._current_map().action_confirm()
         self.migrate()
         self.assertEqual(self.leads[open_deal["Id"]].probability, 42.0)
+
+    def test_one_shared_tag_taxonomy_when_the_admin_picks_it(self):
+        skipped = self.phase(self.first_run, "shared_contact_tags")
+        self.assertEqual(skipped.state, "skipped")
+        self.assertIn("off in the map", skipped.notice)
+        fmap = self.source._confirmed_map()
+        fmap.shared_tags = True
+        self.source._current_map().action_confirm()
+        run = self.migrate()
+        tags = list(self.sandbox.dataset.iter("Tags"))
+        names = {" ".join(t["Name"].split()) for t in tags if t["EntityId"] in (1, 2)}
+        self.assertLessEqual(names, set(self.env["res.partner.category"].search([]).mapped("name")))
+        self.assertLessEqual(names, set(self.env["crm.tag"].search([]).mapped("name")))
+        self.assertEqual(self.phase(run, "shared_contact_tags").state, "done")
