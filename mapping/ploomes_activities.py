@@ -173,8 +173,11 @@ def convert_history_record(value, line, record, ctx):
         return {line.target: "res.partner", res_field: partner}
     missing = [f"{name} {key}" for name, key in (("deal", value), ("contact", contact))
                if not is_empty(key)]
-    ctx.problem("no_record", f"Neither its {' nor its '.join(missing)} was loaded." if missing
-                else "It belongs to no deal and no contact.", "error")
+    if len(missing) == 2:
+        reason = f"Neither its {missing[0]} nor its {missing[1]} was loaded."
+    else:
+        reason = f"Its {missing[0]} was not loaded." if missing else "It has no deal and no contact."
+    ctx.problem("no_record", reason, "error")
     return {line.target: False, res_field: False}
 
 

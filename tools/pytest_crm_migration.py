@@ -28,8 +28,11 @@ def _checkout_module_names(resolve, prefix):
         parts = list(relative.with_suffix("").parts)
         if parts and parts[-1] == "__init__":
             parts.pop()
-        # not pytest's own resolution: it refuses a checkout folder such as "wt-x"
-        return (ROOT.parent if prefix else ROOT), ".".join([*prefix, *parts])
+        if not prefix:
+            return ROOT, ".".join(parts)
+        # The checkout's own folder name may not be a Python name (e.g. "wt-sales"), which
+        # pytest's resolver refuses: the addon's root is then the folder above it.
+        return ROOT.parent, ".".join([*prefix, *parts])
     return resolve_pkg_root_and_module_name
 
 
