@@ -20,12 +20,16 @@
         "views/crm_migration_source_views.xml",
         "views/crm_stage_views.xml",
         "wizards/crm_migration_setup_views.xml",
+        "wizards/crm_migration_map_import_views.xml",
         "views/crm_migration_menus.xml",
     ],
     "assets": {
         "web.assets_backend": [
             "crm_migration/static/src/js/run_autorefresh.js",
             "crm_migration/static/src/xml/run_autorefresh.xml",
+        ],
+        "web.assets_tests": [
+            "crm_migration/static/tests/tours/crm_migration_tour.js",
         ],
     },
     "installable": True,

@@ -48,6 +48,8 @@ class SourceObject:
     requires: tuple = ()      # Odoo modules needed; the phase is skipped without them
     needs: tuple = ()         # reference tables (entities) its converters read
     identity: str = None      # identity-map namespace when two objects share one entity
+    optional: tuple = ()      # Odoo fields left out (and flagged) when Odoo refuses the record
+    custom_scope: int = None  # which custom-field definitions apply (Ploomes: their EntityId)
 
     @property
     def identity_entity(self):
@@ -67,6 +69,7 @@ class SourceSchema:
     entities: tuple
     objects: tuple
     prefix: str               # technical prefix of the x_ fields it creates
+    metadata: tuple = ()      # entities always read: custom-field definitions and their types
 
     def entity(self, name):
         return next(entity for entity in self.entities if entity.name == name)

@@ -2,13 +2,14 @@ import logging
 from collections import defaultdict
 
 from odoo import api, models
+from odoo.exceptions import UserError, ValidationError
 from odoo.tools import email_normalize, html_sanitize, plaintext2html
 from odoo.tools.mail import single_email_re
 
 from odoo.addons.phone_validation.tools.phone_validation import phone_format
 
 from ..mapping.converters import ConversionContext, value_at
-from ..mapping.transform import ProblemCollector, transform_record
+from ..mapping.transform import Problem, ProblemCollector, transform_record
 from .crm_migration_journal import pop_sql_fields, snapshot, write_sql_fields
 
 _logger = logging.getLogger(__name__)
@@ -327,7 +328,7 @@ class CrmMigrationLoader(models.AbstractModel):
             "held", self.env._("A value could not be converted."))
 
         created, linked, failed = self._create(run, phase, obj, model, to_create)
-        updated, unchanged, failed_updates = self._update(run, phase, model, to_update)
+        updated, unchanged, failed_updates = self._update(run, phase, obj, model, to_update)
         failed += failed_updates
         counts.update(created=len(created), linked=len(linked), updated=len(updated),
                       unchanged=len(unchanged))
@@ -368,8 +369,7 @@ class CrmMigrationLoader(models.AbstractModel):
         except Exception:  # noqa: BLE001 - isolate the failing records one by one
             for rec, values, problems in new:
                 try:
-                    with self.env.cr.savepoint():
-                        record = model.create(self._orm_values(values))
+                    record = self._save(obj, model.create, values, problems)
                     created.append((rec, values, problems, record))
                 except Exception as exc:  # noqa: BLE001
                     failed.append((rec, exc))
@@ -378,7 +378,7 @@ class CrmMigrationLoader(models.AbstractModel):
         journal._log(run, phase.key, "link", model._name, [item[3].id for item in linked])
         return created, linked, failed
 
-    def _update(self, run, phase, model, items):
+    def _update(self, run, phase, obj, model, items):
         """Write what changed on already loaded records, journaling old values."""
         if not items:
             return [], [], []
@@ -389,20 +389,43 @@ class CrmMigrationLoader(models.AbstractModel):
         for rec, values, problems, record in items:
             changes = {name: value for name, value in values.items()
                        if not same_value(record, name, value)}
+            if changes:
+                asked = set(changes)
+                try:
+                    self._save(obj, record.write, changes, problems)
+                except Exception as exc:  # noqa: BLE001 - one record must not stop the batch
+                    failed.append((rec, exc))
+                    continue
+                for name in asked - set(changes):
+                    values.pop(name)  # refused by Odoo: left out, not verified
+                write_sql_fields(model, {record.id: changes})
             if not changes:
                 unchanged.append((rec, values, problems, record))
-                continue
-            try:
-                with self.env.cr.savepoint():
-                    record.write(self._orm_values(changes))
-                    write_sql_fields(model, {record.id: changes})
-            except Exception as exc:  # noqa: BLE001 - one record must not stop the batch
-                failed.append((rec, exc))
                 continue
             journal[record.id] = {name: old[record.id][name] for name in changes if name in old[record.id]}
             updated.append((rec, values, problems, record))
         self.env["crm.migration.journal"]._log(run, phase.key, "write", model._name, journal)
         return updated, unchanged, failed
+
+    def _save(self, obj, save, values, problems):
+        """``save(values)`` in a savepoint; when Odoo refuses the record, save it again
+        without the object's optional fields, and say so. ``values`` loses them."""
+        try:
+            with self.env.cr.savepoint():
+                return save(self._orm_values(values))
+        except (ValidationError, UserError) as exc:
+            dropped = [name for name in obj.optional if name in values]
+            if not dropped:
+                raise
+            refused = ", ".join(f"{name} = {values[name]!r}" for name in dropped)
+            for name in dropped:
+                values.pop(name)
+            with self.env.cr.savepoint():
+                result = save(self._orm_values(values))
+            problems.append(Problem("rejected_value", self.env._(
+                "Odoo refused %(values)s (%(reason)s): loaded without it.",
+                values=refused, reason=str(exc).strip()), "warning", dropped[0]))
+            return result
 
     @api.model
     def _orm_values(self, values):
@@ -449,17 +472,29 @@ class CrmMigrationLoader(models.AbstractModel):
 
 
 class CrmMigrationLoaderPartner(models.AbstractModel):
-    """Companies and people: a contact under a company takes the company's address."""
+    """Companies and people: a contact under a company takes the company's address, and
+    every contact under a company its commercial fields (Tax ID, credit limit...)."""
 
     _name = "crm.migration.loader.partner"
     _inherit = "crm.migration.loader"
     _description = "Migration Loader: Contacts"
 
-    def _postprocess(self, obj, payload, values):
-        if values.get("parent_id") and values.get("type") == "contact":
-            for name in self.env["res.partner"]._address_fields():
-                values.pop(name, None)
-        return values
+    def _transform(self, ctx, obj, lines, staged):
+        result = super()._transform(ctx, obj, lines, staged)
+        partners = self.env["res.partner"]
+        commercial = set(partners._commercial_fields())
+        for _rec, values, problems in result:
+            if not values.get("parent_id"):
+                continue
+            if values.get("type") == "contact":
+                for name in partners._address_fields():
+                    values.pop(name, None)
+            for name in sorted(commercial & set(values)):
+                if values.pop(name):
+                    problems.append(Problem("commercial_field", self.env._(
+                        "%(field)s is managed by the company in Odoo: the person's own value "
+                        "is not kept.", field=partners._fields[name].string), "info", name))
+        return result
 
 
 class CrmMigrationLoaderLead(models.AbstractModel):
@@ -511,7 +546,7 @@ class CrmMigrationLoaderDeleted(models.AbstractModel):
                                       record or None))
         self.env["crm.migration.journal"]._log(run, phase.key, "write", obj.model, archived)
         self.env["crm.migration.issue"].create(issues)
-        staged._mark("deleted")
+        staged._mark("loaded")
         self.env.cr.execute("""
             UPDATE crm_migration_record SET state = 'deleted'
             WHERE source_id = %s AND entity = %s AND source_key IN %s

@@ -279,7 +279,7 @@ class CrmMigrationLoaderHistory(models.AbstractModel):
         to_create, to_update, failed = self._prepare(phase, model, to_create, to_update)
         problems_of = {item[0].id: item[2] for item in to_create + to_update}
         created, linked, create_failed = self._create(run, phase, obj, model, to_create)
-        updated, unchanged, update_failed = self._update(run, phase, model, to_update)
+        updated, unchanged, update_failed = self._update(run, phase, obj, model, to_update)
         self.env["crm.migration.identity"]._bind(
             run.source_id, obj.identity_entity,
             [(rec.source_key, record.id) for rec, _v, _p, record in created + linked], model_name, run)

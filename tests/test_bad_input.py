@@ -42,7 +42,8 @@ class TestBadInput(SandboxCase):
         self.assertFlaggedAndLoaded(dangling, "dangling_reference", "error")
         for source_id in dangling:
             self.assertFalse(self.partners[source_id].parent_id)
-        validation = self.issues(self.first_run, "dangling_reference").filtered(lambda i: i.step == "validate")
+        validation = self.issues(self.first_run, "dangling_reference").filtered(
+            lambda i: i.step == "validate" and i.field == "CompanyId")
         self.assertEqual(set(validation.mapped("source_key")), {str(i) for i in dangling})
 
     def test_invalid_email_is_kept_as_typed_and_flagged(self):
@@ -62,8 +63,9 @@ class TestBadInput(SandboxCase):
             partner = self.partners[source_id]
             if not partner.parent_id:
                 self.assertFalse(partner.vat)
-            self.assertIn(self.contacts[source_id]["Register"], self.issues(
-                self.first_run, "invalid_register", source_id)[0].message)
+            issues = self.issues(self.first_run, "invalid_register", source_id)
+            self.assertIn(self.contacts[source_id]["Register"],
+                          issues.filtered(lambda i: i.field == "Register")[0].message)
 
     def test_owner_without_odoo_user_is_left_unassigned_and_flagged(self):
         owned = [i for i, c in self.contacts.items() if c.get("OwnerId") and i in self.partners]
