@@ -283,10 +283,10 @@ RECORD_NOTE = ("On the deal's opportunity when the deal was loaded, else on the 
                "an item that belongs to neither is skipped and listed.")
 
 
-def _record_field(target):
+def _record_field(target, fills=("res_id",)):
     return F("DealId", "Deal or contact", "Negócio ou cliente", "reference", target, "history_record",
-             {"entity": "Deals", "contact_path": "ContactId", "res_id_field": "res_id"},
-             required=True, note=RECORD_NOTE)
+             {"entity": "Deals", "contact_path": "ContactId", "res_id_field": "res_id",
+              "fills": list(fills)}, required=True, note=RECORD_NOTE)
 
 
 def _created_field():
@@ -303,7 +303,7 @@ OBJECTS = (
         "tasks", "Tasks", "Tasks", "Tarefas", "mail.activity", 120,
         loader="crm.migration.loader.task", needs=("Tasks@Types",),
         fields=(
-            _record_field("res_model"),
+            _record_field("res_model", fills=("res_id", "res_model_id")),
             F("TypeId", "Type", "Tipo", "reference", "activity_type_id", "ref",
               {"entity": "Tasks@Types"},
               note="Open tasks become activities of this type; done ones a message of this "
@@ -332,7 +332,7 @@ OBJECTS = (
             F("Content", "Content", "Conteúdo", "text", "body", "html"),
             F("Date", "Date", "Data", "datetime", "date", "history_date",
               {"fallback_path": "CreateDate"}, required=True),
-            F("CreatorId", "Author", "Autor", "user", "author_id", "author",
+            F("CreatorId", "Author", "Autor", "user", "author_id", "author", {"fills": ["email_from"]},
               note="An author without Odoo user is shown by name and e-mail."),
             _created_field(),
         ),
@@ -346,7 +346,8 @@ OBJECTS = (
             F("Body", "Body", "Corpo", "text", "body", "html"),
             F("Date", "Date", "Data", "datetime", "date", "history_date",
               {"fallback_path": "CreateDate"}, required=True),
-            F("From", "From", "De", "string", "author_id", "email_author", {"name_path": "FromName"},
+            F("From", "From", "De", "string", "author_id", "email_author",
+              {"name_path": "FromName", "fills": ["email_from"]},
               note="A sender unknown to Odoo becomes a contact of its own (name and e-mail)."),
             F("To", "To and Cc", "Para e Cc", "string", "partner_ids", "email_recipients",
               {"cc_path": "Cc"}, note="Recipients unknown to Odoo become contacts of their own."),
