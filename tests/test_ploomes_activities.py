@@ -326,6 +326,30 @@ class TestPloomesHistory(HistoryCase):
                           else record.description)
 
 
+    def test_a_task_done_since_closes_its_activity_and_is_logged(self):
+        activities = self.records_of("mail.activity", "Tasks")
+        task = next(t for t in self.tasks.values() if t["Id"] in activities)
+        activity = activities[task["Id"]]
+        run = self.new_run()
+        run.action_profile()
+        run._run_to_end()
+        staged = self.env["crm.migration.record"].search([
+            ("source_id", "=", self.source.id), ("entity", "=", "Tasks"),
+            ("source_key", "=", str(task["Id"]))])
+        finished = "2025-06-30T18:45:00-03:00"
+        staged.payload = dict(staged.payload, Finished=True, FinishDate=finished,
+                              FinisherId=task["OwnerId"])
+        self.migrate(run)
+        message = self.records_of("mail.message", "Tasks")[task["Id"]]
+        self.assertFalse(activity.active)
+        self.assertEqual(message.date, utc(finished))
+        self.assertEqual(message.author_id, self.odoo_users[task["OwnerId"]].partner_id)
+        self.assertEqual(self.phase(run, "tasks").created, 1)
+        run.action_rollback()
+        run._run_to_end()
+        self.assertTrue(activity.active)
+        self.assertFalse(message.exists())
+
     def test_fallback_owner_takes_held_tasks_but_never_authors(self):
         fallback = self.env["res.users"].create({"name": "Fallback", "login": "fallback.owner"})
         self.source.fallback_user_id = fallback
