@@ -350,6 +350,22 @@ class TestPloomesHistory(HistoryCase):
         self.assertTrue(activity.active)
         self.assertFalse(message.exists())
 
+    def test_delta_sync_brings_new_history(self):
+        self.source.delta_sync = True
+        added = {entity: self.sandbox.mutate(entity=entity, add=1)["added"][0]
+                 for entity in ("InteractionRecords", "Emails")}
+        self.env["crm.migration.source"]._cron_delta_sync()
+        delta = self.source.run_ids.filtered(lambda r: r.mode == "delta")
+        delta._run_to_end()
+        self.assertEqual(delta.state, "done")
+        for key, entity in (("interactions", "InteractionRecords"), ("emails", "Emails")):
+            phase = self.phase(delta, key)
+            self.assertEqual((phase.total, phase.created), (1, 1), key)
+            records = {**self.records_of("mail.message", entity),
+                       **self.records_of("calendar.event", entity)}
+            self.assertIn(added[entity], records)
+        self.assertEqual(self.phase(delta, "attachments").created, 0)
+
     def test_fallback_owner_takes_held_tasks_but_never_authors(self):
         fallback = self.env["res.users"].create({"name": "Fallback", "login": "fallback.owner"})
         self.source.fallback_user_id = fallback
