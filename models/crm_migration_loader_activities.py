@@ -507,6 +507,15 @@ class CrmMigrationLoaderEmail(models.AbstractModel):
             values.update(subtype_id=self.env.ref("mail.mt_comment").id, is_internal=False)
         return super()._shape(ctx, obj, payload, values)
 
+    def _load_batch(self, phase, obj, staged):
+        counts = super()._load_batch(phase, obj, staged)
+        made = self.env["crm.migration.journal"].search_count([
+            ("run_id", "=", phase.run_id.id), ("phase", "=", phase.key),
+            ("res_model", "=", "res.partner"), ("operation", "=", "create")])
+        phase.notice = made and self.env._(
+            "%s contacts made for e-mail addresses unknown to Odoo", made)
+        return counts
+
     def _after_load(self, phase, obj, items):
         """A reply goes under the e-mail it answers (``parent_id``): the e-mail it names,
         else the message with the Message-ID of its ``In-Reply-To``."""

@@ -219,7 +219,7 @@ class TestPloomesHistory(HistoryCase):
             self.assertIn(words(email["Body"]), words(message.body))
             self.assertEqual(message.author_id.email_normalized, email_normalize(email["From"]))
             self.assertIn(email["From"], message.email_from)
-            expected = {email_normalize(email["To"])} | ({email_normalize(email["Cc"])} if email["Cc"] else set())
+            expected = {email_normalize(address) for address in (email["To"], email["Cc"]) if address}
             self.assertEqual(set(message.partner_ids.mapped("email_normalized")), expected)
 
     def test_known_senders_are_their_partners_and_unknown_ones_new_contacts(self):
@@ -232,6 +232,7 @@ class TestPloomesHistory(HistoryCase):
             ("phase", "=", "emails"), ("operation", "=", "create")]).mapped("res_id")
         self.assertTrue(made)
         self.assertEqual(sorted(p.id for p in made.values()), sorted(created))
+        self.assertTrue(self.phase(self.first_run, "emails").notice.startswith(f"{len(made)} contacts"))
         contacts_by_email = {email_normalize(c["Email"]): self.partners[c["Id"]]
                              for c in self.sandbox.dataset.iter("Contacts") if c.get("Email")}
         for email in self.emails.values():
@@ -350,22 +351,6 @@ class TestPloomesHistory(HistoryCase):
         self.assertTrue(activity.active)
         self.assertFalse(message.exists())
 
-    def test_delta_sync_brings_new_history(self):
-        self.source.delta_sync = True
-        added = {entity: self.sandbox.mutate(entity=entity, add=1)["added"][0]
-                 for entity in ("InteractionRecords", "Emails")}
-        self.env["crm.migration.source"]._cron_delta_sync()
-        delta = self.source.run_ids.filtered(lambda r: r.mode == "delta")
-        delta._run_to_end()
-        self.assertEqual(delta.state, "done")
-        for key, entity in (("interactions", "InteractionRecords"), ("emails", "Emails")):
-            phase = self.phase(delta, key)
-            self.assertEqual((phase.total, phase.created), (1, 1), key)
-            records = {**self.records_of("mail.message", entity),
-                       **self.records_of("calendar.event", entity)}
-            self.assertIn(added[entity], records)
-        self.assertEqual(self.phase(delta, "attachments").created, 0)
-
     def test_fallback_owner_takes_held_tasks_but_never_authors(self):
         fallback = self.env["res.users"].create({"name": "Fallback", "login": "fallback.owner"})
         self.source.fallback_user_id = fallback
@@ -380,6 +365,29 @@ class TestPloomesHistory(HistoryCase):
             self.assertTrue(self.issues(second, "unmatched_owner", task["Id"]))
         messages = self.env["mail.message"].search([("author_id", "=", fallback.partner_id.id)])
         self.assertFalse(messages)
+
+
+class TestPloomesHistoryDelta(HistoryCase):
+    """Delta sync (own class: it changes the sandbox)."""
+
+    sandbox_options = {"seed": 25, "scale": 60}
+
+    def test_delta_sync_brings_new_history(self):
+        self.load_history()
+        self.source.delta_sync = True
+        added = {entity: self.sandbox.mutate(entity=entity, add=1)["added"][0]
+                 for entity in ("InteractionRecords", "Emails")}
+        self.env["crm.migration.source"]._cron_delta_sync()
+        delta = self.source.run_ids.filtered(lambda r: r.mode == "delta")
+        delta._run_to_end()
+        self.assertEqual(delta.state, "done")
+        for key, entity in (("interactions", "InteractionRecords"), ("emails", "Emails")):
+            phase = self.phase(delta, key)
+            self.assertEqual((phase.total, phase.created), (1, 1), key)
+            records = {**self.records_of("mail.message", entity),
+                       **self.records_of("calendar.event", entity)}
+            self.assertIn(added[entity], records)
+        self.assertEqual(self.phase(delta, "attachments").created, 0)
 
 
 class TestPloomesHistoryRollback(HistoryCase):
@@ -464,7 +472,8 @@ class TestPloomesProjectTasks(HistoryCase):
             self.assertEqual(record.state, "1_done" if task["Finished"] else "01_in_progress")
             self.assertEqual(record.date_deadline, utc(task["DateTime"]))
             self.assertEqual(record.partner_id, self.partners.get(task["ContactId"], self.env["res.partner"]))
-            assignees = {self.odoo_users[u["UserId"]] for u in task["Users"] if u["UserId"] in self.odoo_users}
+            assignees = {self.odoo_users[row["UserId"]] for row in task["Users"]
+                         if row["UserId"] in self.odoo_users}
             self.assertEqual(set(record.user_ids), assignees)
             self.assertEqual(record.tag_ids.mapped("name"), [self.types[task["TypeId"]]])
             if task["Finished"]:
