@@ -50,6 +50,8 @@ class SourceObject:
     identity: str = None      # identity-map namespace when two objects share one entity
     optional: tuple = ()      # Odoo fields left out (and flagged) when Odoo refuses the record
     custom_scope: int = None  # which custom-field definitions apply (Ploomes: their EntityId)
+    loader_fills: tuple = ()  # Odoo fields its loader fills itself (not from the map)
+    option: str = None        # boolean option of the map that turns the object on
 
     @property
     def identity_entity(self):

@@ -13,3 +13,5 @@ from . import crm_migration_loader_users
 from . import crm_migration_loader_activities
 from . import crm_migration_map_activities
 from . import crm_stage
+from . import crm_migration_automation
+from . import crm_lead

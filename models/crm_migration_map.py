@@ -94,6 +94,11 @@ class CrmMigrationMap(models.Model):
         help="Give open opportunities the probability of their stage in the source "
              "(kept on each stage as 'Source probability'), instead of Odoo's own.",
     )
+    shared_tags = fields.Boolean(
+        "One tag taxonomy",
+        help="Every Ploomes tag becomes both a contact tag and a CRM tag (same name), "
+             "instead of contact tags for contacts and CRM tags for deals only.",
+    )
     hold_conversion_errors = fields.Boolean(
         help="Hold a record back when one of its values cannot be converted, instead "
              "of loading it without that value. Either way the problem is logged.",
@@ -167,7 +172,8 @@ class CrmMigrationMap(models.Model):
         schema = self.source_id._schema()
         models_ = {line.target_model for line in self.line_ids}
         targets = {model: self._targets(model) for model in models_}
-        defaults = {obj.key: list(obj.defaults or ()) for obj in schema.objects}
+        defaults = {obj.key: list(obj.defaults or ()) + list(obj.loader_fills)
+                    for obj in schema.objects}
         specs = [line._spec() for line in self.line_ids]
         for error in validate_map(specs, targets, defaults):
             errors.append(self._error_text(error))
@@ -249,6 +255,7 @@ class CrmMigrationMap(models.Model):
             "version": (current.version + 1) if current else 1,
             "hold_conversion_errors": current.hold_conversion_errors,
             "apply_stage_probability": current.apply_stage_probability,
+            "shared_tags": current.shared_tags,
             "line_ids": [fields.Command.create(vals) for vals in kept + lines],
         })
 
@@ -405,7 +412,8 @@ class CrmMigrationMap(models.Model):
             "format": EXPORT_FORMAT, "format_version": EXPORT_VERSION,
             "source_kind": self.source_id.kind, "map_version": self.version,
             "options": {"hold_conversion_errors": self.hold_conversion_errors,
-                        "apply_stage_probability": self.apply_stage_probability},
+                        "apply_stage_probability": self.apply_stage_probability,
+                        "shared_tags": self.shared_tags},
             "lines": [line._export_data() for line in self.line_ids.sorted(
                 lambda l: (l.object_sequence, l.object_key, l.sequence, l.source_path))],
         }
@@ -444,6 +452,7 @@ class CrmMigrationMap(models.Model):
             "source_id": source.id, "version": (current.version + 1) if current else 1,
             "hold_conversion_errors": bool(options.get("hold_conversion_errors")),
             "apply_stage_probability": bool(options.get("apply_stage_probability")),
+            "shared_tags": bool(options.get("shared_tags")),
             "line_ids": [fields.Command.create(vals) for vals in lines],
         })
 

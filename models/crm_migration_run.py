@@ -242,11 +242,15 @@ class CrmMigrationRun(models.Model):
         elif kind in ("validate", "load"):
             for obj in schema.objects:
                 missing = [m for m in obj.requires if not self._module_installed(m)]
+                notice = False
+                if missing:
+                    notice = self.env._("Skipped: %(modules)s not installed.", modules=", ".join(missing))
+                elif obj.option and not self.map_id[obj.option]:
+                    notice = self.env._("Skipped: off in the map (%(option)s).",
+                                        option=self.map_id._fields[obj.option].string)
                 phases.append({
                     "kind": kind, "key": obj.key, "name": obj.label, "sequence": obj.sequence,
-                    "state": "skipped" if missing else "pending",
-                    "notice": self.env._("Skipped: %(modules)s not installed.", modules=", ".join(missing))
-                    if missing else False,
+                    "state": "skipped" if notice else "pending", "notice": notice,
                 })
         else:
             phases.append({"kind": kind, "key": "journal", "name": self.env._("Rollback"), "sequence": 1})
