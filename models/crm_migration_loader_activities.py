@@ -214,11 +214,12 @@ class CrmMigrationLoaderHistory(models.AbstractModel):
     def _transform(self, ctx, obj, lines, staged):
         """[(staged record, Target, problems)]; problems met while shaping count too."""
         result = []
+        payloads = staged._payloads()
         for rec, values, problems in super()._transform(ctx, obj, lines, staged):
             if not values.get("create_date"):
                 values.pop("create_date", None)
             ctx.problems = problems
-            result.append((rec, self._shape(ctx, obj, rec.payload, values), ctx.problems))
+            result.append((rec, self._shape(ctx, obj, payloads[rec.id], values), ctx.problems))
         ctx.problems = []
         return result
 
