@@ -115,6 +115,11 @@ PERSON_FIELDS = PARTNER_FIELDS + ADDRESS_FIELDS + (
       new_field=("char", "Identity document (RG)")),
 )
 
+TAG_FIELDS = (
+    F("Name", "Name", "Nome", "string", "name", "text", required=True),
+    F("Color", "Colour", "Cor", "string", "color", "color"),
+)
+
 CONTACT_LOOKUPS = ("PhoneTypes", "Cities", "Cities@Countries", "Cities@Countries@States",
                    "Contacts@Status", "Contacts@Origins", "Contacts@Relationships", "Contacts@Classes")
 
@@ -130,10 +135,7 @@ OBJECTS = (
     SourceObject(
         "contact_tags", "Tags", "Contact tags", "Marcadores de clientes",
         "res.partner.category", 20, where={"EntityId": 1}, match_on=("name",),
-        fields=(
-            F("Name", "Name", "Nome", "string", "name", "text", required=True),
-            F("Color", "Colour", "Cor", "string", "color", "color"),
-        ),
+        fields=TAG_FIELDS,
     ),
     SourceObject(
         "companies", "Contacts", "Companies", "Empresas", "res.partner", 30,
@@ -208,29 +210,20 @@ OBJECTS += (
     SourceObject(
         "deal_tags", "Tags", "Deal tags", "Marcadores de negócios", "crm.tag", 21,
         where={"EntityId": 2}, match_on=("name",),
-        fields=(
-            F("Name", "Name", "Nome", "string", "name", "text", required=True),
-            F("Color", "Colour", "Cor", "string", "color", "color"),
-        ),
+        fields=TAG_FIELDS,
     ),
     # One shared taxonomy (map option): every tag also exists on the other side.
     SourceObject(
         "shared_contact_tags", "Tags", "Deal tags as contact tags",
         "Marcadores de negócios como marcadores de clientes", "res.partner.category", 22,
         where={"EntityId": 2}, match_on=("name",), identity="Tags#contacts", option="shared_tags",
-        fields=(
-            F("Name", "Name", "Nome", "string", "name", "text", required=True),
-            F("Color", "Colour", "Cor", "string", "color", "color"),
-        ),
+        fields=TAG_FIELDS,
     ),
     SourceObject(
         "shared_deal_tags", "Tags", "Contact tags as deal tags",
         "Marcadores de clientes como marcadores de negócios", "crm.tag", 23,
         where={"EntityId": 1}, match_on=("name",), identity="Tags#deals", option="shared_tags",
-        fields=(
-            F("Name", "Name", "Nome", "string", "name", "text", required=True),
-            F("Color", "Colour", "Cor", "string", "color", "color"),
-        ),
+        fields=TAG_FIELDS,
     ),
     SourceObject(
         "pipelines", "Deals@Pipelines", "Pipelines", "Funis", "crm.team", 50,
