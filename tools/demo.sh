@@ -33,7 +33,8 @@ head -1 "$BUILD/sandbox.log"
 
 say "Migrating the sandbox into $DB"
 "$PY" "$ODOO_SRC/odoo-bin" --addons-path="$ADDONS" crm_migration run -c "$CONF" -d "$DB" \
-  --source ploomes --url "http://127.0.0.1:$PORT" --key "$KEY" --accept-proposed-map
+  --source ploomes --url "http://127.0.0.1:$PORT" --key "$KEY" --accept-proposed-map \
+  --fallback-user admin
 
 cat <<MSG
 
