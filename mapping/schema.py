@@ -11,6 +11,9 @@ class Entity:
     filter: str = None        # fixed $filter (e.g. "EntityId eq 1")
     lookup: bool = False      # small reference table, read fully on every run
     delta: bool = True        # has LastUpdateDate, so deltas can filter on it
+    nested_in: str = None     # staged from the payloads of this entity, not read on its own
+    nested_path: str = None   # where the rows are in a payload of ``nested_in``
+    nested_key: str = None    # column of a nested row naming its parent's Id
 
 
 @dataclass(frozen=True)

@@ -9,4 +9,5 @@ from . import crm_migration_run
 from . import crm_migration_run_phase
 from . import crm_migration_loader
 from . import crm_migration_loader_users
+from . import crm_migration_loader_sales
 from . import crm_stage

@@ -232,6 +232,22 @@ class CrmMigrationLoader(models.AbstractModel):
     def _after_load(self, phase, obj, items):
         """Called once a batch is written, with its (staged, values, problems, record)."""
 
+    def _phase_skip(self, run, obj):
+        """A notice when this object's phase is to be skipped in ``run`` (e.g. a map option)."""
+        return None
+
+    def _phase_notice(self, run, obj):
+        """A notice shown on this object's phase, e.g. a link left out for want of a module."""
+        return None
+
+    def _skip_reason(self, ctx, obj, payload, values):
+        """Why a converted record is not to be loaded (it is counted skipped), or None."""
+        return None
+
+    def _changes(self, record, values):
+        """The values that differ from what ``record`` holds: what an update writes."""
+        return {name: value for name, value in values.items() if not same_value(record, name, value)}
+
     def _find_existing(self, obj, model, values_list):
         """Existing records to reuse for new values (``match_on``): {index: record}."""
         if not obj.match_on or not values_list:
@@ -284,9 +300,13 @@ class CrmMigrationLoader(models.AbstractModel):
         lines = run.map_id._lines_for(obj.key)
         counts = defaultdict(int, done=len(staged))
         issues = []
-        for rec, _values, problems in self._transform(ctx, obj, lines, staged):
+        for rec, values, problems in self._transform(ctx, obj, lines, staged):
             self._count_problems(counts, problems)
             issues += self._issue_values(phase, obj, rec, problems)
+            reason = self._skip_reason(ctx, obj, rec.payload, values)
+            if reason:
+                counts["skipped"] += 1
+                issues.append(self._issue(phase, obj, rec, "skipped", "info", reason))
         self.env["crm.migration.issue"].create(issues)
         return counts
 
@@ -303,9 +323,16 @@ class CrmMigrationLoader(models.AbstractModel):
             source, obj.identity_entity, [rec.source_key for rec in staged])
         existing = model.browse([res_id for m, res_id in known.values() if m == obj.model]).exists()
         alive = set(existing.ids)
-        to_create, to_update, loaded, held = [], [], [], []
+        to_create, to_update, loaded, held, skipped = [], [], [], [], []
         for rec, values, problems in self._transform(ctx, obj, lines, staged):
             self._count_problems(counts, problems)
+            reason = self._skip_reason(ctx, obj, rec.payload, values)
+            if reason:
+                skipped.append(rec)
+                issues += self._issue_values(phase, obj, rec, problems)
+                issues.append(self._issue(phase, obj, rec, "skipped", "info", reason))
+                rec._mark("skipped", reason)
+                continue
             if run.map_id.hold_conversion_errors and any(p.conversion for p in problems):
                 held.append(rec)
                 issues += self._issue_values(phase, obj, rec, problems)
@@ -315,7 +342,7 @@ class CrmMigrationLoader(models.AbstractModel):
                 to_update.append((rec, values, problems, model.browse(model_id[1])))
             else:
                 to_create.append((rec, values, problems))
-        counts["skipped"] += len(held)
+        counts["skipped"] += len(held) + len(skipped)
         for rec in held:
             issues.append(self._issue(phase, obj, rec, "held", "error",
                                       self.env._("Held: a value could not be converted (map option).")))
@@ -383,8 +410,7 @@ class CrmMigrationLoader(models.AbstractModel):
         old = snapshot(records, names)
         updated, unchanged, failed, journal = [], [], [], {}
         for rec, values, problems, record in items:
-            changes = {name: value for name, value in values.items()
-                       if not same_value(record, name, value)}
+            changes = self._changes(record, values)
             if not changes:
                 unchanged.append((rec, values, problems, record))
                 continue

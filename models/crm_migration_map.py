@@ -68,7 +68,7 @@ class CrmMigrationMap(models.Model):
         self.ensure_one()
         errors = []
         seen = {}
-        for line in self.line_ids.filtered(lambda l: l.action != "skip"):
+        for line in self.line_ids.filtered(lambda l: l.action != "skip" and l._applies()):
             key = (line.object_key, line.target_field)
             if key in seen:
                 errors.append(self.env._("%(object)s: %(a)s and %(b)s both go to %(field)s.",
@@ -79,7 +79,7 @@ class CrmMigrationMap(models.Model):
                 errors.append(self.env._("%(object)s: %(model)s has no field %(field)s.",
                                 object=line.object_label, model=line.target_model,
                                 field=line.target_field))
-        for line in self.line_ids.filtered(lambda l: l.required and l.action == "skip"):
+        for line in self.line_ids.filtered(lambda l: l.required and l.action == "skip" and l._applies()):
             errors.append(self.env._("%(object)s: %(field)s is required and cannot be left out.",
                             object=line.object_label, field=line.source_label))
         return errors
@@ -88,7 +88,8 @@ class CrmMigrationMap(models.Model):
         """The map lines of one object as pure-Python MapLine, in order."""
         self.ensure_one()
         lines = self.line_ids.filtered(
-            lambda l: l.object_key == object_key and l.action != "skip").sorted("sequence")
+            lambda l: l.object_key == object_key and l.action != "skip" and l._applies()
+        ).sorted("sequence")
         return [MapLine(line.source_path, line.target_field, line.converter, line.params or {})
                 for line in lines]
 
@@ -98,23 +99,34 @@ class CrmMigrationMap(models.Model):
         return super().write(vals)
 
     def _needed_fields(self):
-        """{(model, name): (ttype, label)} of the x_ fields this map writes."""
+        """{(model, name): (ttype, label)} of the x_ fields this map writes.
+
+        Models that are not installed (their objects are skipped) need none.
+        """
         self.ensure_one()
         needed = {}
-        for line in self.line_ids.filtered(lambda l: l.action != "skip"):
+        for line in self.line_ids.filtered(lambda l: l.action != "skip" and l.target_model in self.env):
             if line.action == "new":
                 needed[(line.target_model, line.target_field)] = (line.new_field_type, line.new_field_label)
             for name, ttype, label in (line.params or {}).get("new_fields", ()):
                 needed[(line.target_model, name)] = (ttype, label)
         return needed
 
+    def _relations(self):
+        """{(model, name): comodel} of the new relational x_ fields (``params["relation"]``)."""
+        return {(line.target_model, line.target_field): line.params["relation"]
+                for line in self.line_ids
+                if line.action == "new" and (line.params or {}).get("relation")}
+
     def _provision(self, run):
         """Create the custom fields the map needs and Odoo lacks; journal them."""
         self.ensure_one()
         fields_ = self.env["ir.model.fields"].sudo()
+        relations = self._relations()
         missing = [
             {"model_id": self.env["ir.model"]._get_id(model), "name": name, "ttype": ttype,
-             "field_description": label, "state": "manual"}
+             "field_description": label, "state": "manual",
+             **({"relation": relations[(model, name)]} if (model, name) in relations else {})}
             for (model, name), (ttype, label) in self._needed_fields().items()
             if not fields_._get(model, name)
         ]
@@ -222,3 +234,14 @@ class CrmMigrationMapLine(models.Model):
     def write(self, vals):
         self.map_id._ensure_editable()
         return super().write(vals)
+
+    def _applies(self):
+        """Whether this line can be used here: its model is installed, and a line that
+        names an optional module (``params["module"]``) only when that module is."""
+        self.ensure_one()
+        if self.target_model not in self.env:
+            return False
+        module = (self.params or {}).get("module")
+        if module and self.target_field not in self.env[self.target_model]._fields:
+            return False
+        return True

@@ -231,11 +231,13 @@ class CrmMigrationRun(models.Model):
         elif kind in ("validate", "load"):
             for obj in schema.objects:
                 missing = [m for m in obj.requires if not self._module_installed(m)]
+                loader = self.env[obj.loader]
+                skip = self.env._("Skipped: %(modules)s not installed.", modules=", ".join(missing)) \
+                    if missing else loader._phase_skip(self, obj)
                 phases.append({
                     "kind": kind, "key": obj.key, "name": obj.label, "sequence": obj.sequence,
-                    "state": "skipped" if missing else "pending",
-                    "notice": self.env._("Skipped: %(modules)s not installed.", modules=", ".join(missing))
-                    if missing else False,
+                    "state": "skipped" if skip else "pending",
+                    "notice": skip or loader._phase_notice(self, obj) or False,
                 })
         else:
             phases.append({"kind": kind, "key": "journal", "name": self.env._("Rollback"), "sequence": 1})
@@ -250,7 +252,10 @@ class CrmMigrationRun(models.Model):
             if all(self._module_installed(m) for m in obj.requires):
                 names.add(obj.entity)
                 names.update(obj.needs)
-        return [entity for entity in schema.entities if entity.name in names]
+        # A nested entity is staged from its parent's pages, never read on its own.
+        names.update(entity.nested_in for entity in schema.entities
+                     if entity.name in names and entity.nested_in)
+        return [entity for entity in schema.entities if entity.name in names and not entity.nested_in]
 
     def _module_installed(self, name):
         return bool(self.env["ir.module.module"].sudo().search_count(

@@ -119,6 +119,9 @@ class CrmMigrationRunPhase(models.Model):
             changed_since=run.changed_since if delta else None,
         )
         created, changed = self.env["crm.migration.record"]._upsert(source, entity.name, page.records, run)
+        for nested in source._schema().entities:
+            if nested.nested_in == entity.name:
+                self.env["crm.migration.record"]._upsert_nested(source, nested, page.records, run)
         self._add({"created": created, "updated": changed,
                    "unchanged": len(page.records) - created - changed, "done": len(page.records)})
         if page.last_id is not None:

@@ -21,15 +21,18 @@ SKIPPED = []
 
 def _checkout_module_names(resolve, prefix):
     def resolve_pkg_root_and_module_name(path, *, consider_namespace_packages=False):
-        pkg_root, name = resolve(path, consider_namespace_packages=consider_namespace_packages)
         try:
             relative = Path(path).resolve().relative_to(ROOT)
         except ValueError:
-            return pkg_root, name
+            return resolve(path, consider_namespace_packages=consider_namespace_packages)
         parts = list(relative.with_suffix("").parts)
         if parts and parts[-1] == "__init__":
             parts.pop()
-        return (pkg_root if prefix else ROOT), ".".join([*prefix, *parts])
+        if not prefix:
+            return ROOT, ".".join(parts)
+        # The checkout's own folder name may not be a Python name (e.g. "wt-sales"), which
+        # pytest's resolver refuses: the addon's root is then the folder above it.
+        return ROOT.parent, ".".join([*prefix, *parts])
     return resolve_pkg_root_and_module_name
 
 

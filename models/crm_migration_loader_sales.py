@@ -1,0 +1,247 @@
+"""Loaders of the sales objects: products, quotes and orders, their lines, history and status.
+
+Every sales write runs with ``skip_procurement`` and without tracking, and an order's
+status is written directly once its lines are in: Odoo's confirmation (``action_confirm``)
+is never called, so no e-mail is sent, no delivery and no invoice is created.
+"""
+import html
+import json
+
+from odoo import models
+from odoo.tools import float_compare
+
+from ..mapping.converters import parse_datetime
+from ..mapping.ploomes_sales import money_text
+
+SALES_CONTEXT = {"skip_procurement": True, "mail_notify_force_send": False}
+TOTAL_TOLERANCE = 0.01
+
+
+class CrmMigrationLoaderProduct(models.AbstractModel):
+    """Products: each template's single variant is what order lines point at."""
+
+    _name = "crm.migration.loader.product"
+    _inherit = "crm.migration.loader"
+    _description = "Migration Loader: Products"
+
+    VARIANT_ENTITY = "Products#variant"
+
+    def _after_load(self, phase, obj, items):
+        super()._after_load(phase, obj, items)
+        pairs = []
+        for rec, _values, _problems, record in items:
+            variant = record.with_context(active_test=False).product_variant_ids[:1]
+            if variant:
+                pairs.append((rec.source_key, variant.id))
+        self.env["crm.migration.identity"]._bind(
+            phase.run_id.source_id, self.VARIANT_ENTITY, pairs, "product.product", phase.run_id)
+
+
+class CrmMigrationLoaderSaleOrder(models.AbstractModel):
+    """Quotes (latest revision) and orders: draft sale orders, their status comes last."""
+
+    _name = "crm.migration.loader.sale.order"
+    _inherit = "crm.migration.loader"
+    _description = "Migration Loader: Sale Orders"
+
+    def _phase_notice(self, run, obj):
+        if "opportunity_id" not in self.env["sale.order"]._fields:
+            return self.env._("sale_crm is not installed: %(object)s are not linked to their "
+                              "opportunities.", object=obj.label.lower())
+        return None
+
+    def _skip_reason(self, ctx, obj, payload, values):
+        if not values.get("partner_id"):
+            return self.env._("Its customer (contact %s) was not loaded: an order needs one.",
+                              payload.get("PersonId") or payload.get("ContactId"))
+        return None
+
+    def _load_batch(self, phase, obj, staged):
+        return super(CrmMigrationLoaderSaleOrder, self.with_context(**SALES_CONTEXT))._load_batch(
+            phase, obj, staged)
+
+
+class CrmMigrationLoaderSaleLine(models.AbstractModel):
+    """Sections and lines of quotes and orders (``sale.order.line``).
+
+    Lines of earlier quote revisions are not lines of any order: they are skipped here
+    and shown in the revision's history message instead.
+    """
+
+    _name = "crm.migration.loader.sale.line"
+    _inherit = "crm.migration.loader"
+    _description = "Migration Loader: Sale Order Lines"
+
+    #: Written together with any change of product or quantity, so that Odoo's
+    #: price and discount recomputation never replaces the source's.
+    PRICE_FIELDS = ("price_unit", "discount", "tax_id")
+
+    def _parent(self, obj):
+        """(staging entity, payload column) of the document a line belongs to."""
+        return ("Quotes", "QuoteId") if obj.entity.startswith("Quotes") else ("Orders", "OrderId")
+
+    def _skip_reason(self, ctx, obj, payload, values):
+        entity, column = self._parent(obj)
+        parent = ctx.lookup(entity, payload.get(column)) or {}
+        if entity == "Quotes" and parent.get("LastReview") is False:
+            return self.env._(
+                "Belongs to revision %(rev)s of quote %(number)s, an earlier revision: kept in "
+                "the history of the quote's order.",
+                rev=parent.get("ReviewNumber"), number=parent.get("QuoteNumber"))
+        if not values.get("order_id"):
+            return self.env._("Its document (%(entity)s %(id)s) was not loaded.",
+                              entity=entity, id=payload.get(column))
+        if not values.get("display_type") and not values.get("product_id"):
+            return self.env._("Its product %s was not loaded: Odoo needs a product on a line.",
+                              payload.get("ProductId"))
+        return None
+
+    def _changes(self, record, values):
+        changes = super()._changes(record, values)
+        if {"product_id", "product_uom_qty", "product_uom"} & set(changes):
+            changes.update({name: values[name] for name in self.PRICE_FIELDS if name in values})
+        return changes
+
+    def _load_batch(self, phase, obj, staged):
+        return super(CrmMigrationLoaderSaleLine, self.with_context(**SALES_CONTEXT))._load_batch(
+            phase, obj, staged)
+
+
+class CrmMigrationLoaderQuoteRevision(models.AbstractModel):
+    """Earlier revisions of a quote: a dated note in the chatter of its order."""
+
+    _name = "crm.migration.loader.quote.revision"
+    _inherit = "crm.migration.loader"
+    _description = "Migration Loader: Quote Revisions"
+
+    def _skip_reason(self, ctx, obj, payload, values):
+        if not values.get("res_id"):
+            return self.env._("Its latest revision (%s) was not loaded: no order to keep it on.",
+                              payload.get("LastReviewId"))
+        return None
+
+    def _postprocess(self, obj, payload, values):
+        values = dict(values)
+        user_id = values.pop("author_id", None)
+        author = self.env["res.users"].browse(user_id).partner_id if user_id else None
+        values.update({
+            "model": "sale.order",
+            "message_type": "comment",
+            "subtype_id": self.env.ref("mail.mt_note").id,
+            "body": self._revision_body(payload),
+            "author_id": author.id if author else self.env.user.partner_id.id,
+        })
+        if not values.get("date"):
+            values.pop("date", None)
+        return values
+
+    def _revision_lines(self, payload):
+        self.env.cr.execute("""
+            SELECT payload FROM crm_migration_record
+            WHERE source_id = %s AND entity = 'Quotes@Products' AND state != 'deleted'
+              AND payload->>'QuoteId' = %s
+        """, (self.env.context["migration_source_id"], str(payload.get("Id"))))
+        lines = [row[0] for row in self.env.cr.fetchall()]
+        return sorted(lines, key=lambda line: (line.get("Ordination") or 0, line.get("Id") or 0))
+
+    def _revision_body(self, payload):
+        esc = html.escape
+        approval = {}
+        if payload.get("ApprovalStatusId"):
+            self.env.cr.execute("""
+                SELECT payload FROM crm_migration_record
+                WHERE source_id = %s AND entity = 'Quotes@ApprovalStatus' AND source_key = %s
+            """, (self.env.context["migration_source_id"], str(payload["ApprovalStatusId"])))
+            row = self.env.cr.fetchone()
+            approval = row[0] if row else {}
+        date = payload.get("Date")
+        try:
+            day = parse_datetime(date).strftime("%d/%m/%Y %H:%M") if date else "-"
+        except ValueError:
+            day = str(date)
+        facts = [
+            ("Data", day),
+            ("Valor", f"R$ {money_text(payload.get('Amount') or 0.0)}"),
+            ("Aprovação", approval.get("Name") or "-"),
+        ]
+        if payload.get("ExpirationDate"):
+            facts.append(("Validade", str(payload["ExpirationDate"])[:10]))
+        rows = "".join(
+            f"<tr><td>{esc(str(line.get('ProductName') or line.get('ProductId')))}</td>"
+            f"<td>{esc(str(line.get('Quantity')))}</td>"
+            f"<td>R$ {money_text(line.get('UnitPrice') or 0.0)}</td>"
+            f"<td>{esc(str(line.get('Discount') or 0))}%</td>"
+            f"<td>R$ {money_text(line.get('Total') or 0.0)}</td></tr>"
+            for line in self._revision_lines(payload))
+        return (
+            f"<p><b>Ploomes: proposta {esc(str(payload.get('QuoteNumber')))}, revisão "
+            f"{esc(str(payload.get('ReviewNumber')))}</b> (id {esc(str(payload.get('Id')))})</p>"
+            "<ul>" + "".join(f"<li>{esc(k)}: {esc(v)}</li>" for k, v in facts) + "</ul>"
+            "<table><tr><th>Produto</th><th>Quantidade</th><th>Preço unitário</th>"
+            f"<th>Desconto</th><th>Total</th></tr>{rows}</table>"
+        )
+
+    def _load_batch(self, phase, obj, staged):
+        return super(CrmMigrationLoaderQuoteRevision, self.with_context(
+            migration_source_id=phase.run_id.source_id.id))._load_batch(phase, obj, staged)
+
+    def _validate_batch(self, phase, obj, staged):
+        return super(CrmMigrationLoaderQuoteRevision, self.with_context(
+            migration_source_id=phase.run_id.source_id.id))._validate_batch(phase, obj, staged)
+
+
+class CrmMigrationLoaderSaleState(models.AbstractModel):
+    """The status of quotes and orders, written once their lines are in; then the totals
+    are compared with the source's."""
+
+    _name = "crm.migration.loader.sale.state"
+    _inherit = "crm.migration.loader"
+    _description = "Migration Loader: Sale Order Status"
+
+    def _skip_reason(self, ctx, obj, payload, values):
+        if not ctx.resolve(obj.identity_entity, payload.get("Id")):
+            return self.env._("The %(entity)s record %(id)s was not loaded: no status to set.",
+                              entity=obj.entity, id=payload.get("Id"))
+        return None
+
+    def _postprocess(self, obj, payload, values):
+        if obj.entity == "Quotes" and values.get("state") == "sale" and self._has_order(payload):
+            values = dict(values, state="sent")  # the Ploomes order is the sale
+        return values
+
+    def _has_order(self, payload):
+        self.env.cr.execute("""
+            SELECT 1 FROM crm_migration_record
+            WHERE source_id = %s AND entity = 'Orders' AND state != 'deleted'
+              AND payload @> %s::jsonb LIMIT 1
+        """, (self.env.context["migration_source_id"], json.dumps({"OriginQuoteId": payload.get("Id")})))
+        return bool(self.env.cr.fetchone())
+
+    def _after_load(self, phase, obj, items):
+        super()._after_load(phase, obj, items)
+        issues = []
+        for rec, _values, _problems, order in items:
+            amount = rec.payload.get("Amount")
+            if amount is None:
+                continue
+            currency = order.currency_id
+            if float_compare(order.amount_untaxed, amount, precision_digits=2) and \
+                    abs(order.amount_untaxed - amount) > TOTAL_TOLERANCE:
+                issues.append(self._issue(phase, obj, rec, "total_mismatch", "warning", self.env._(
+                    "Untaxed total %(odoo)s in Odoo, %(ploomes)s in Ploomes (difference %(diff)s).",
+                    odoo=f"{order.amount_untaxed:.2f}", ploomes=f"{amount:.2f}",
+                    diff=f"{order.amount_untaxed - amount:+.2f}"), order))
+            if currency and not currency.is_zero(order.amount_tax):
+                issues.append(self._issue(phase, obj, rec, "taxes_differ", "info", self.env._(
+                    "Odoo adds %(tax)s of taxes (total %(total)s); Ploomes totals have none.",
+                    tax=f"{order.amount_tax:.2f}", total=f"{order.amount_total:.2f}"), order))
+        self.env["crm.migration.issue"].create(issues)
+
+    def _load_batch(self, phase, obj, staged):
+        return super(CrmMigrationLoaderSaleState, self.with_context(
+            migration_source_id=phase.run_id.source_id.id, **SALES_CONTEXT,
+        ))._load_batch(phase, obj, staged)
+
+    def _validate_batch(self, phase, obj, staged):
+        return super(CrmMigrationLoaderSaleState, self.with_context(
+            migration_source_id=phase.run_id.source_id.id))._validate_batch(phase, obj, staged)
