@@ -16,6 +16,7 @@ from .converters import (ConversionError, convert_ref, converter, is_empty, pars
 from .schema import Entity, SourceField as F, SourceObject
 
 SALES = ("sale",)
+INVOICING = ("account",)
 PRODUCTS = ("product",)
 
 #: Ploomes approval statuses (``/Quotes@ApprovalStatus``): awaiting, approved, rejected.
@@ -33,6 +34,12 @@ UOM_ALIASES = {
     "l": "L", "lt": "L", "litro": "L", "litros": "L", "ml": "ml",
     "h": "Hours", "hr": "Hours", "hora": "Hours", "horas": "Hours",
     "d": "Days", "dia": "Days", "dias": "Days",
+}
+#: The objects of each choice of the map's ``order_target`` (the others are skipped).
+ORDER_TARGETS = {
+    "sale": ("orders", "order_sections", "order_lines", "order_states"),
+    "invoice": ("order_invoices", "order_invoice_sections", "order_invoice_lines",
+                "order_invoice_totals"),
 }
 CANCELLED_WORDS = ("cancel",)  # Cancelado, Cancelada, Cancelled, Canceled
 SECTION_STEP = 1000  # sequence of section n is n * SECTION_STEP, its lines follow it
@@ -376,6 +383,38 @@ def _section_fields(parent_entity, parent_col):
 
 LINE_DEFAULTS = {"tax_id": [(6, 0, [])]}
 
+INVOICE_FIELDS = (
+    F("Id", "Ploomes ID", "ID Ploomes", "id", "x_ploomes_id", "source_id",
+      new_field=("char", "Ploomes ID")),
+    F("ContactId", "Customer", "Cliente", "reference", "partner_id", "deal_partner",
+      {"entity": "Contacts", "person_path": "PersonId"}, required=True),
+    F("OrderNumber", "Order number", "Número do pedido", "integer", "invoice_origin", "format",
+      {"format": "Ploomes order {OrderNumber}"}),
+    F("OwnerId", "Owner", "Responsável", "user", "invoice_user_id", "user"),
+    F("Date", "Date", "Data", "datetime", "invoice_date", "local_date",
+      note="The order's date (its local calendar day) becomes the invoice date."),
+    F("CreateDate", "Created on", "Criado em", "datetime", "create_date", "datetime"),
+    F("Description", "Description", "Descrição", "text", "narration", "html"),
+    F("DealId", "Deal", "Negócio", "reference", None,
+      note="Customer invoices have no opportunity link in Odoo."),
+    F("Amount", "Amount", "Valor", "money", None,
+      note="Computed by Odoo from the lines and checked against the source."),
+)
+
+
+def _invoice_line_fields(section=False):
+    parent = F("OrderId", "Invoice", "Fatura", "reference", "move_id", "ref",
+               {"entity": "Orders#invoice"}, required=True)
+    if section:
+        return (parent,) + _section_fields("Orders", "OrderId")[1:]
+    lines = _line_fields("Orders", "OrderId", "Orders@Sections")[1:]
+    return (parent,) + tuple(
+        F(spec.path, spec.label, spec.label_pt, spec.type,
+          {"product_uom_qty": "quantity"}.get(spec.target, spec.target), spec.converter,
+          spec.params, note=spec.note)
+        for spec in lines)
+
+
 OBJECTS = (
     SourceObject(
         "product_families", "Products@Families", "Product families", "Famílias de produtos",
@@ -501,5 +540,29 @@ OBJECTS = (
                    "so), written after its lines without Odoo's confirmation: no e-mail, "
                    "no delivery, no invoice."),
         ),
+    ),
+    # The map may send orders to draft customer invoices instead (``order_target``).
+    SourceObject(
+        "order_invoices", "Orders", "Orders as invoices", "Vendas como faturas", "account.move",
+        105, identity="Orders#invoice", requires=INVOICING,
+        loader="crm.migration.loader.sale.order", defaults={"move_type": "out_invoice"},
+        fields=INVOICE_FIELDS,
+    ),
+    SourceObject(
+        "order_invoice_sections", "Orders@Sections", "Invoice sections", "Blocos de faturas",
+        "account.move.line", 106, identity="Orders@Sections#invoice", requires=INVOICING,
+        loader="crm.migration.loader.sale.line", defaults={"display_type": "line_section"},
+        fields=_invoice_line_fields(section=True),
+    ),
+    SourceObject(
+        "order_invoice_lines", "Orders@Products", "Invoice lines", "Itens de faturas",
+        "account.move.line", 107, identity="Orders@Products#invoice", requires=INVOICING,
+        loader="crm.migration.loader.sale.line", defaults={"tax_ids": [(6, 0, [])]},
+        needs=("Products",), fields=_invoice_line_fields(),
+    ),
+    SourceObject(
+        "order_invoice_totals", "Orders", "Invoice totals", "Totais das faturas", "account.move",
+        108, identity="Orders#invoice", requires=INVOICING,
+        loader="crm.migration.loader.sale.state",
     ),
 )

@@ -11,10 +11,28 @@ from odoo import models
 from odoo.tools import float_compare
 
 from ..mapping.converters import parse_datetime
-from ..mapping.ploomes_sales import money_text
+from ..mapping.ploomes_sales import ORDER_TARGETS, money_text
 
 SALES_CONTEXT = {"skip_procurement": True, "mail_notify_force_send": False}
 TOTAL_TOLERANCE = 0.01 + 1e-6  # a cent (global rounding) is not a mismatch
+
+
+class CrmMigrationLoaderSales(models.AbstractModel):
+    """What every sales loader shares: the map's choice of what orders become."""
+
+    _name = "crm.migration.loader.sales"
+    _inherit = "crm.migration.loader"
+    _description = "Migration Loader: Sales"
+
+    def _phase_skip(self, run, obj):
+        target = run.map_id.order_target or "sale"
+        for choice, keys in ORDER_TARGETS.items():
+            if obj.key in keys and choice != target:
+                return {
+                    "sale": self.env._("Skipped: the map sends orders to draft customer invoices."),
+                    "invoice": self.env._("Skipped: the map sends orders to sales orders."),
+                }[choice]
+        return super()._phase_skip(run, obj)
 
 
 class CrmMigrationLoaderProduct(models.AbstractModel):
@@ -41,11 +59,11 @@ class CrmMigrationLoaderSaleOrder(models.AbstractModel):
     """Quotes (latest revision) and orders: draft sale orders, their status comes last."""
 
     _name = "crm.migration.loader.sale.order"
-    _inherit = "crm.migration.loader"
+    _inherit = "crm.migration.loader.sales"
     _description = "Migration Loader: Sale Orders"
 
     def _phase_notice(self, run, obj):
-        if "opportunity_id" not in self.env["sale.order"]._fields:
+        if obj.model == "sale.order" and "opportunity_id" not in self.env["sale.order"]._fields:
             return self.env._("sale_crm is not installed: %(object)s are not linked to their "
                               "opportunities.", object=obj.label.lower())
         return None
@@ -69,12 +87,13 @@ class CrmMigrationLoaderSaleLine(models.AbstractModel):
     """
 
     _name = "crm.migration.loader.sale.line"
-    _inherit = "crm.migration.loader"
+    _inherit = "crm.migration.loader.sales"
     _description = "Migration Loader: Sale Order Lines"
 
     #: Written together with any change of product or quantity, so that Odoo's
     #: price and discount recomputation never replaces the source's.
-    PRICE_FIELDS = ("price_unit", "discount", "tax_id")
+    PRICE_FIELDS = ("price_unit", "discount", "tax_id", "tax_ids")
+    QUANTITY_FIELDS = ("product_id", "product_uom_qty", "product_uom", "quantity", "product_uom_id")
 
     def _parent(self, obj):
         """(staging entity, payload column) of the document a line belongs to."""
@@ -88,7 +107,7 @@ class CrmMigrationLoaderSaleLine(models.AbstractModel):
                 "Belongs to revision %(rev)s of quote %(number)s, an earlier revision: kept in "
                 "the history of the quote's order.",
                 rev=parent.get("ReviewNumber"), number=parent.get("QuoteNumber"))
-        if not values.get("order_id"):
+        if not values.get("move_id" if obj.model == "account.move.line" else "order_id"):
             return self.env._("Its document (%(entity)s %(id)s) was not loaded.",
                               entity=entity, id=payload.get(column))
         if not values.get("display_type") and not values.get("product_id"):
@@ -98,7 +117,7 @@ class CrmMigrationLoaderSaleLine(models.AbstractModel):
 
     def _changes(self, record, values):
         changes = super()._changes(record, values)
-        if {"product_id", "product_uom_qty", "product_uom"} & set(changes):
+        if set(self.QUANTITY_FIELDS) & set(changes):
             changes.update({name: values[name] for name in self.PRICE_FIELDS if name in values})
         return changes
 
@@ -195,7 +214,7 @@ class CrmMigrationLoaderSaleState(models.AbstractModel):
     are compared with the source's."""
 
     _name = "crm.migration.loader.sale.state"
-    _inherit = "crm.migration.loader"
+    _inherit = "crm.migration.loader.sales"
     _description = "Migration Loader: Sale Order Status"
 
     def _skip_reason(self, ctx, obj, payload, values):

@@ -38,6 +38,13 @@ class CrmMigrationMap(models.Model):
         help="Hold a record back when one of its values cannot be converted, instead "
              "of loading it without that value. Either way the problem is logged.",
     )
+    order_target = fields.Selection(
+        [("sale", "Sales orders"), ("invoice", "Draft customer invoices")],
+        string="Source orders become", default="sale", required=True,
+        help="Sales orders (Sales app): confirmed orders linked to their quotation and "
+             "opportunity. Draft customer invoices (Invoicing app): never posted, for an "
+             "accountant to review. Either way nothing is sent, delivered or posted.",
+    )
     line_count = fields.Integer(compute="_compute_line_count")
 
     @api.depends("source_id", "version", "state")

@@ -261,6 +261,7 @@ class TestPloomesSales(SandboxCase):
                    payload_hash = 'x', state = 'pending'
             WHERE source_id = %s AND entity = 'Quotes' AND source_key = %s
         """, (self.source.id, str(quote_id)))
+        self.env["crm.migration.record"].invalidate_model()
         run = self.new_run()
         run.action_start()
         run._run_to_end()
@@ -321,10 +322,8 @@ class TestPloomesSales(SandboxCase):
                              count, model)
         self.assertEqual(self.side_effects(), self.side_effects_before)
 
-class TestPloomesSalesRollback(SandboxCase):
-    """Rolling back a run removes its orders, lines, history, products and categories."""
-
-    sandbox_options = {"seed": 23, "scale": 40}
+class RollbackCase(SandboxCase):
+    """A test class whose tests roll runs back (which removes the x_ fields they made)."""
 
     def setUp(self):
         # Registered before the test's own savepoint rollback, so it runs after it: the
@@ -332,6 +331,12 @@ class TestPloomesSalesRollback(SandboxCase):
         # registry for the tests that follow.
         self.addCleanup(lambda: self.registry.setup_models(self.env.cr))
         super().setUp()
+
+
+class TestPloomesSalesRollback(RollbackCase):
+    """Rolling back a run removes its orders, lines, history, products and categories."""
+
+    sandbox_options = {"seed": 23, "scale": 40}
 
     def test_rollback_removes_what_the_run_created(self):
         run = self.migrate()
@@ -367,7 +372,7 @@ class TestPloomesSalesCrmOnly(SandboxCase):
         installed = type(self.env["crm.migration.run"])._module_installed
 
         def crm_only(run, name):
-            return name not in ("sale", "sale_crm", "product") and installed(run, name)
+            return name not in ("sale", "sale_crm", "product", "account") and installed(run, name)
 
         with patch.object(type(self.env["crm.migration.run"]), "_module_installed", crm_only):
             run = self.migrate()
@@ -381,3 +386,80 @@ class TestPloomesSalesCrmOnly(SandboxCase):
                 self.assertIn("not installed", phase.notice)
                 self.assertEqual(phase.created, 0)
         self.assertEqual(self.phase(run, "deals").state, "done")
+
+
+class TestPloomesSalesAsInvoices(RollbackCase):
+    """The admin's other choice: orders become draft customer invoices, never posted."""
+
+    sandbox_options = {"seed": 29, "scale": 40}
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        data = cls.sandbox.dataset
+        cls.orders = {r["Id"]: r for r in data.iter("Orders")}
+        cls.order_lines = {r["Id"]: r for r in data.iter("Orders@Products")}
+        cls.mails_before = cls.env["mail.mail"].sudo().search_count([])
+        run = cls.new_run()
+        run.action_profile()
+        run._run_to_end()
+        fmap = cls.source._current_map()
+        fmap.order_target = "invoice"
+        fmap.action_confirm()
+        cls.inv_run = cls.migrate(run)
+        cls.invoices = cls.records_of("account.move", "Orders#invoice")
+        cls.variants = cls.records_of("product.product", "Products#variant")
+        cls.partners = cls.records_of("res.partner", "Contacts")
+
+    def test_sales_order_phases_are_skipped_and_invoice_phases_load(self):
+        self.assertEqual(self.inv_run.state, "done")
+        for key in ("orders", "order_sections", "order_lines", "order_states"):
+            phase = self.phase(self.inv_run, key)
+            self.assertEqual(phase.state, "skipped", key)
+            self.assertIn("invoices", phase.notice)
+        self.assertFalse(self.records_of("sale.order", "Orders"))
+        self.assertTrue(self.records_of("sale.order", "Quotes"))
+        expected = {"order_invoices": len(self.orders), "order_invoice_lines": len(self.order_lines),
+                    "order_invoice_sections": sum(len(o["Sections"]) for o in self.orders.values())}
+        for key, count in expected.items():
+            phase = self.phase(self.inv_run, key)
+            self.assertEqual((phase.state, phase.total, phase.created, phase.failed, phase.verified),
+                             ("done", count, count, 0, count), key)
+        totals = self.phase(self.inv_run, "order_invoice_totals")
+        self.assertEqual((totals.unchanged, totals.verified), (len(self.orders), len(self.orders)))
+
+    def test_every_order_is_a_draft_invoice_equal_to_the_source(self):
+        self.assertTrue(self.orders)
+        for order_id, order in self.orders.items():
+            invoice = self.invoices[order_id]
+            self.assertEqual((invoice.move_type, invoice.state), ("out_invoice", "draft"))
+            partner = self.partners.get(order.get("PersonId")) or self.partners[order["ContactId"]]
+            self.assertEqual(invoice.partner_id, partner)
+            self.assertEqual(invoice.invoice_origin, f"Ploomes order {order['OrderNumber']}")
+            self.assertEqual(str(invoice.invoice_date), order["Date"][:10])
+            self.assertAlmostEqual(invoice.amount_untaxed, order["Amount"], delta=CENT)
+            self.assertFalse(invoice.amount_tax)
+            lines = sorted((l for l in self.order_lines.values() if l["OrderId"] == order_id),
+                           key=lambda l: l["Id"])
+            got = invoice.invoice_line_ids.filtered(lambda l: l.display_type == "product")
+            self.assertEqual(
+                sorted((l.product_id.id, l.quantity, l.price_unit, l.discount) for l in got),
+                sorted((self.variants[l["ProductId"]].id, l["Quantity"], l["UnitPrice"],
+                        l["Discount"] or 0) for l in lines))
+            sections = invoice.invoice_line_ids.filtered(lambda l: l.display_type == "line_section")
+            self.assertEqual(len(sections), len(order["Sections"]))
+        self.assertFalse(self.issues(self.inv_run, "total_mismatch"))
+        self.assertEqual(self.env["mail.mail"].sudo().search_count([]), self.mails_before)
+
+    def test_second_run_changes_nothing_and_rollback_removes_the_invoices(self):
+        second = self.migrate()
+        for key in ("order_invoices", "order_invoice_sections", "order_invoice_lines"):
+            phase = self.phase(second, key)
+            self.assertEqual((phase.created, phase.updated, phase.failed), (0, 0, 0), key)
+        second.action_rollback()
+        second._run_to_end()
+        self.inv_run.action_rollback()
+        self.inv_run._run_to_end()
+        self.assertEqual(self.inv_run.state, "rolled_back")
+        self.assertFalse(self.env["account.move"].browse(
+            [i.id for i in self.invoices.values()]).exists())

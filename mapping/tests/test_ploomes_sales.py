@@ -56,7 +56,7 @@ def test_every_sales_converter_is_registered_and_every_object_ordered():
 
 def test_sales_objects_need_their_modules():
     for obj in ploomes_sales.OBJECTS:
-        assert obj.requires in (("product",), ("sale",)), obj.key
+        assert obj.requires in (("product",), ("sale",), ("account",)), obj.key
     assert ploomes.SCHEMA.object("quotes").where == {"LastReview": True}
     assert ploomes.SCHEMA.object("quote_revisions").where == {"LastReview": False}
 
@@ -208,3 +208,11 @@ def test_line_name_lists_kit_parts():
 def test_user_partner_gives_the_user():
     assert run("user_partner", 7)[0] == {"x": 70}
     assert run("user_partner", None)[0] == {"x": False}
+
+
+def test_orders_go_to_sales_orders_or_invoices_never_both():
+    keys = {obj.key for obj in ploomes.SCHEMA.objects}
+    sale, invoice = (set(ploomes_sales.ORDER_TARGETS[k]) for k in ("sale", "invoice"))
+    assert sale <= keys and invoice <= keys and not sale & invoice
+    lines = {spec.target for spec in ploomes.SCHEMA.object("order_invoice_lines").fields}
+    assert {"move_id", "product_id", "quantity", "price_unit", "discount"} <= lines
