@@ -74,6 +74,10 @@ PERSON_FIELDS = PARTNER_FIELDS + ADDRESS_FIELDS + (
     F("RoleId", "Job title", "Cargo", "reference", "function", "lookup_name", {"entity": "Roles"}),
 )
 
+# Odoo validates a Tax ID against the partner's country (base_vat): a CNPJ on a
+# company with a foreign address is refused; the partner then loads without it.
+PARTNER_OPTIONAL = ("vat", "l10n_latam_identification_type_id")
+
 OBJECTS = (
     SourceObject(
         "users", "Users", "Users", "Usuários", "res.users", 10,
@@ -90,13 +94,13 @@ OBJECTS = (
     SourceObject(
         "companies", "Contacts", "Companies", "Empresas", "res.partner", 30,
         where={"TypeId": 1}, defaults={"is_company": True}, fields=COMPANY_FIELDS,
-        loader="crm.migration.loader.partner",
+        loader="crm.migration.loader.partner", optional=PARTNER_OPTIONAL,
         needs=("Roles", "PhoneTypes", "Cities", "Cities@Countries", "Cities@Countries@States"),
     ),
     SourceObject(
         "people", "Contacts", "People", "Pessoas", "res.partner", 40,
         where={"TypeId": 2}, defaults={"is_company": False},
-        fields=PERSON_FIELDS, loader="crm.migration.loader.partner",
+        fields=PERSON_FIELDS, loader="crm.migration.loader.partner", optional=PARTNER_OPTIONAL,
         needs=("Roles", "PhoneTypes", "Cities", "Cities@Countries", "Cities@Countries@States"),
     ),
 )

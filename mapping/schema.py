@@ -51,6 +51,7 @@ class SourceObject:
     requires: tuple = ()      # Odoo modules needed; the phase is skipped without them
     needs: tuple = ()         # reference tables (entities) its converters read
     identity: str = None      # identity-map namespace when two objects share one entity
+    optional: tuple = ()      # Odoo fields left out (and flagged) when Odoo refuses the record
 
     @property
     def identity_entity(self):

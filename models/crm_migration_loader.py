@@ -2,13 +2,14 @@ import logging
 from collections import defaultdict
 
 from odoo import api, models
+from odoo.exceptions import UserError, ValidationError
 from odoo.tools import email_normalize, html_sanitize, plaintext2html
 from odoo.tools.mail import single_email_re
 
 from odoo.addons.phone_validation.tools.phone_validation import phone_format
 
 from ..mapping.converters import ConversionContext, value_at
-from ..mapping.transform import ProblemCollector, transform_record
+from ..mapping.transform import Problem, ProblemCollector, transform_record
 from .crm_migration_journal import pop_sql_fields, snapshot, write_sql_fields
 
 _logger = logging.getLogger(__name__)
@@ -350,7 +351,7 @@ class CrmMigrationLoader(models.AbstractModel):
             "held", self.env._("A value could not be converted."))
 
         created, linked, failed = self._create(run, phase, obj, model, to_create)
-        updated, unchanged, failed_updates = self._update(run, phase, model, to_update)
+        updated, unchanged, failed_updates = self._update(run, phase, obj, model, to_update)
         failed += failed_updates
         counts.update(created=len(created), linked=len(linked), updated=len(updated),
                       unchanged=len(unchanged))
@@ -391,8 +392,7 @@ class CrmMigrationLoader(models.AbstractModel):
         except Exception:  # noqa: BLE001 - isolate the failing records one by one
             for rec, values, problems in new:
                 try:
-                    with self.env.cr.savepoint():
-                        record = model.create(self._orm_values(values))
+                    record = self._save(obj, model.create, values, problems)
                     created.append((rec, values, problems, record))
                 except Exception as exc:  # noqa: BLE001
                     failed.append((rec, exc))
@@ -401,7 +401,7 @@ class CrmMigrationLoader(models.AbstractModel):
         journal._log(run, phase.key, "link", model._name, [item[3].id for item in linked])
         return created, linked, failed
 
-    def _update(self, run, phase, model, items):
+    def _update(self, run, phase, obj, model, items):
         """Write what changed on already loaded records, journaling old values."""
         if not items:
             return [], [], []
@@ -411,20 +411,43 @@ class CrmMigrationLoader(models.AbstractModel):
         updated, unchanged, failed, journal = [], [], [], {}
         for rec, values, problems, record in items:
             changes = self._changes(record, values)
+            if changes:
+                asked = set(changes)
+                try:
+                    self._save(obj, record.write, changes, problems)
+                except Exception as exc:  # noqa: BLE001 - one record must not stop the batch
+                    failed.append((rec, exc))
+                    continue
+                for name in asked - set(changes):
+                    values.pop(name)  # refused by Odoo: left out, not verified
+                write_sql_fields(model, {record.id: changes})
             if not changes:
                 unchanged.append((rec, values, problems, record))
-                continue
-            try:
-                with self.env.cr.savepoint():
-                    record.write(self._orm_values(changes))
-                    write_sql_fields(model, {record.id: changes})
-            except Exception as exc:  # noqa: BLE001 - one record must not stop the batch
-                failed.append((rec, exc))
                 continue
             journal[record.id] = {name: old[record.id][name] for name in changes if name in old[record.id]}
             updated.append((rec, values, problems, record))
         self.env["crm.migration.journal"]._log(run, phase.key, "write", model._name, journal)
         return updated, unchanged, failed
+
+    def _save(self, obj, save, values, problems):
+        """``save(values)`` in a savepoint; when Odoo refuses the record, save it again
+        without the object's optional fields, and say so. ``values`` loses them."""
+        try:
+            with self.env.cr.savepoint():
+                return save(self._orm_values(values))
+        except (ValidationError, UserError) as exc:
+            dropped = [name for name in obj.optional if name in values]
+            if not dropped:
+                raise
+            refused = ", ".join(f"{name} = {values[name]!r}" for name in dropped)
+            for name in dropped:
+                values.pop(name)
+            with self.env.cr.savepoint():
+                result = save(self._orm_values(values))
+            problems.append(Problem("rejected_value", self.env._(
+                "Odoo refused %(values)s (%(reason)s): loaded without it.",
+                values=refused, reason=str(exc).strip()), "warning", dropped[0]))
+            return result
 
     @api.model
     def _orm_values(self, values):
@@ -533,7 +556,7 @@ class CrmMigrationLoaderDeleted(models.AbstractModel):
                                       record or None))
         self.env["crm.migration.journal"]._log(run, phase.key, "write", obj.model, archived)
         self.env["crm.migration.issue"].create(issues)
-        staged._mark("deleted")
+        staged._mark("loaded")
         self.env.cr.execute("""
             UPDATE crm_migration_record SET state = 'deleted'
             WHERE source_id = %s AND entity = %s AND source_key IN %s

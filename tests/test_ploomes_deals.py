@@ -21,6 +21,7 @@ class TestPloomesDeals(SandboxCase):
         cls.pipelines = {p["Id"]: p for p in data.iter("Deals@Pipelines")}
         cls.stages = {s["Id"]: s for s in data.iter("Deals@Stages")}
         cls.reasons = {r["Id"]: r for r in data.iter("Deals@LossReasons")}
+        cls.deleted = list(data.iter("Deals/GetDeletedDeals"))
         cls.first_run = cls.migrate()
         cls.leads = cls.records_of("crm.lead", "Deals")
         cls.teams = cls.records_of("crm.team", "Deals@Pipelines")
@@ -90,7 +91,7 @@ class TestPloomesDeals(SandboxCase):
         self.assertTrue(tagged)
 
     def test_deleted_deals_are_reported_not_migrated(self):
-        deleted = list(self.sandbox.dataset.iter("Deals/GetDeletedDeals"))
+        deleted = self.deleted
         self.assertTrue(deleted)
         for deal in deleted:
             self.assertNotIn(deal["Id"], self.leads)

@@ -34,8 +34,8 @@ class TestPloomesSlice(SandboxCase):
         self.assertEqual(self.first_run.state, "done")
         self.assertFalse(self.first_run.job)
         load = self.first_run.phase_ids.filtered(lambda p: p.kind == "load")
-        self.assertEqual(set(load.mapped("key")), {"users", "contact_tags", "companies", "people"})
-        self.assertEqual(set(load.mapped("state")), {"done"})
+        self.assertLessEqual({"users", "contact_tags", "companies", "people"}, set(load.mapped("key")))
+        self.assertEqual(set(load.filtered(lambda p: p.state != "skipped").mapped("state")), {"done"})
 
     def test_counts_match_the_source_exactly(self):
         companies = [c for c in self.contacts.values() if c["TypeId"] == 1]
@@ -77,6 +77,10 @@ class TestPloomesSlice(SandboxCase):
             if not number:
                 continue
             partner = self.partners[source_id]
+            if self.issues(self.first_run, "rejected_value", source_id):
+                # base_vat refused it for the partner's (foreign) country: flagged, left out
+                self.assertFalse(partner.vat if not partner.parent_id else False)
+                continue
             if contact["TypeId"] == 1:
                 self.assertEqual(partner.vat, cnpj.format(number), source_id)
                 checked.add("cnpj")
