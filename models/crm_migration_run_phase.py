@@ -80,7 +80,10 @@ class CrmMigrationRunPhase(models.Model):
             where.append("payload @> %s::jsonb")
             params.append(json.dumps(obj.where))
         if run.mode == "delta":
-            where.append("state IN ('pending', 'failed')")
+            # Rows changed by this run's extraction too: an entity may feed several objects
+            # (quotes, their history and their status), and the first marks rows loaded.
+            where.append("(state IN ('pending', 'failed') OR extract_run_id = %s)")
+            params.append(run.id)
         if not count and self.cursor:
             where.append("id > %s")
             params.append(int(self.cursor))

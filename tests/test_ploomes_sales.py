@@ -463,3 +463,32 @@ class TestPloomesSalesAsInvoices(RollbackCase):
         self.assertEqual(self.inv_run.state, "rolled_back")
         self.assertFalse(self.env["account.move"].browse(
             [i.id for i in self.invoices.values()]).exists())
+
+
+class TestPloomesSalesDelta(SandboxCase):
+    """Delta sync: an order changed in the source reaches every object read from it."""
+
+    sandbox_options = {"seed": 31, "scale": 40}
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.first_run = cls.migrate()
+        cls.order_orders = cls.records_of("sale.order", "Orders")
+
+    def test_a_changed_order_is_updated_and_its_status_checked_again(self):
+        self.assertEqual(self.first_run.state, "done")
+        order_id = next(iter(self.order_orders))
+        self.sandbox.mutate(entity="Orders", touch=[order_id])
+        run = self.new_run(mode="delta")
+        run.action_start()
+        while run.job:  # extraction, then the load it starts
+            run._run_to_end()
+        self.assertEqual(run.state, "done")
+        orders = self.phase(run, "orders")
+        self.assertEqual((orders.total, orders.updated), (1, 1))
+        self.assertIn("Editado pela sandbox", str(self.order_orders[order_id].note))
+        states = self.phase(run, "order_states")
+        self.assertEqual((states.total, states.unchanged, states.verified), (1, 1, 1))
+        self.assertEqual(self.phase(run, "quotes").total, 0)
+        self.assertEqual(self.phase(run, "order_lines").created, 0)
