@@ -62,12 +62,14 @@ class CrmMigrationJournal(models.Model):
     run_id = fields.Many2one("crm.migration.run", required=True, ondelete="cascade", index=True)
     phase = fields.Char()
     operation = fields.Selection(
-        [("create", "Created"), ("write", "Updated"), ("link", "Linked to an existing record")],
+        [("create", "Created"), ("write", "Updated"), ("link", "Linked to an existing record"),
+         ("unlink", "Removed")],
         required=True,
     )
     res_model = fields.Char("Model", required=True)
     res_id = fields.Many2oneReference("Record", model_field="res_model", required=True)
-    old_values = fields.Json(help="Values before the run changed them (updates only).")
+    old_values = fields.Json(help="Values before the run changed them (updates), or the "
+                                  "values to create the record again (removals).")
 
     @api.model
     def _log(self, run, phase, operation, model, entries):
@@ -96,13 +98,19 @@ class CrmMigrationJournal(models.Model):
         """Undo these entries, newest first; return the entries that could not be undone.
 
         Created records are deleted (archived when something else now
-        depends on them), updated ones get their old values back, links
+        depends on them), updated ones get their old values back, removed
+        ones are created again (and the identity map follows them), links
         are simply forgotten.
         """
         blocked = self.browse()
         for entry in self.sorted("id", reverse=True):
             model = self.env[entry.res_model].with_context(
-                tracking_disable=True, active_test=False, mail_notrack=True)
+                tracking_disable=True, active_test=False, mail_notrack=True,
+                skip_procurement=True)
+            if entry.operation == "unlink":
+                if not self._recreate(model, entry):
+                    blocked |= entry
+                continue
             record = model.browse(entry.res_id).exists()
             if not record or entry.operation == "link":
                 continue
@@ -123,3 +131,21 @@ class CrmMigrationJournal(models.Model):
                     record.write({"active": False})
                 blocked |= entry
         return blocked
+
+    def _recreate(self, model, entry):
+        """Create a removed record again; point its identities at the new record."""
+        try:
+            with self.env.cr.savepoint():
+                old = dict(entry.old_values or {})
+                sql = pop_sql_fields(old)
+                record = model.create(old)
+                write_sql_fields(model, {record.id: sql})
+        except Exception as exc:  # noqa: BLE001 - one blocked record must not stop rollback
+            _logger.info("Rollback could not recreate %s,%s: %s", entry.res_model, entry.res_id, exc)
+            return False
+        self.env.cr.execute("""
+            UPDATE crm_migration_identity SET res_id = %s
+            WHERE res_model = %s AND res_id = %s
+        """, (record.id, entry.res_model, entry.res_id))
+        self.env["crm.migration.identity"].invalidate_model(["res_id"])
+        return True

@@ -8,10 +8,12 @@ import html
 import json
 
 from odoo import models
+from odoo.exceptions import UserError
 from odoo.tools import float_compare
 
 from ..mapping.converters import parse_datetime
 from ..mapping.ploomes_sales import ORDER_TARGETS, money_text
+from .crm_migration_journal import snapshot
 
 SALES_CONTEXT = {"skip_procurement": True, "mail_notify_force_send": False}
 TOTAL_TOLERANCE = 0.01 + 1e-6  # a cent (global rounding) is not a mismatch
@@ -75,8 +77,38 @@ class CrmMigrationLoaderSaleOrder(models.AbstractModel):
         return None
 
     def _load_batch(self, phase, obj, staged):
+        if obj.entity == "Quotes":
+            self._adopt_revisions(phase.run_id, staged)
         return super(CrmMigrationLoaderSaleOrder, self.with_context(**SALES_CONTEXT))._load_batch(
             phase, obj, staged)
+
+    def _adopt_revisions(self, run, staged):
+        """A quote's new latest revision takes over the order of its earlier revision.
+
+        One order per quote number: when a revision made after an earlier migration
+        arrives, its Ploomes id is bound to the order the quote already has, which is
+        then updated (its superseded lines are removed by the line phases).
+        """
+        source = run.source_id
+        identities = self.env["crm.migration.identity"]
+        orders = self.env["sale.order"]
+        known = identities._resolve(source, "Quotes", staged.mapped("source_key"))
+        alive = set(orders.browse([res_id for _m, res_id in known.values()]).exists().ids)
+        pairs = []
+        for rec in staged:
+            if known.get(rec.source_key, (None, None))[1] in alive:
+                continue
+            self.env.cr.execute("""
+                SELECT source_key FROM crm_migration_record
+                WHERE source_id = %s AND entity = 'Quotes' AND source_key != %s
+                  AND payload->>'QuoteNumber' = %s
+            """, (source.id, rec.source_key, str(rec.payload.get("QuoteNumber"))))
+            others = identities._resolve(source, "Quotes", [row[0] for row in self.env.cr.fetchall()])
+            order = orders.browse(sorted({res_id for model, res_id in others.values()
+                                          if model == "sale.order"})).exists()[-1:]
+            if order:
+                pairs.append((rec.source_key, order.id))
+        identities._bind(source, "Quotes", pairs, "sale.order", run)
 
 
 class CrmMigrationLoaderSaleLine(models.AbstractModel):
@@ -121,9 +153,62 @@ class CrmMigrationLoaderSaleLine(models.AbstractModel):
             changes.update({name: values[name] for name in self.PRICE_FIELDS if name in values})
         return changes
 
+    #: What it takes to create a removed line again (rollback).
+    RECREATE_FIELDS = ("order_id", "display_type", "product_id", "name", "product_uom_qty",
+                       "product_uom", "price_unit", "discount", "tax_id", "sequence")
+
     def _load_batch(self, phase, obj, staged):
-        return super(CrmMigrationLoaderSaleLine, self.with_context(**SALES_CONTEXT))._load_batch(
-            phase, obj, staged)
+        this = self.with_context(**SALES_CONTEXT)
+        counts = super(CrmMigrationLoaderSaleLine, this)._load_batch(phase, obj, staged)
+        if obj.model == "sale.order.line" and obj.entity.startswith("Quotes"):
+            this._retire_superseded(phase, obj, staged)
+        return counts
+
+    def _retire_superseded(self, phase, obj, staged):
+        """Remove from its order a line loaded when its revision was the latest one.
+
+        The removal is journaled with the line's values, so a rollback puts it back.
+        A confirmed order keeps its lines (Odoo forbids removing them): the line's
+        quantity is set to 0 instead, and said.
+        """
+        run = phase.run_id
+        keys = {str(rec.payload.get("QuoteId")) for rec in staged}
+        self.env.cr.execute("""
+            SELECT source_key, payload FROM crm_migration_record
+            WHERE source_id = %s AND entity = 'Quotes' AND source_key IN %s
+        """, (run.source_id.id, tuple(keys)))
+        quotes = dict(self.env.cr.fetchall())
+        old = [rec for rec in staged
+               if (quotes.get(str(rec.payload.get("QuoteId"))) or {}).get("LastReview") is False]
+        if not old:
+            return
+        known = self.env["crm.migration.identity"]._resolve(
+            run.source_id, obj.identity_entity, [rec.source_key for rec in old])
+        by_id = {res_id: rec for rec in old
+                 for model, res_id in [known.get(rec.source_key, (None, None))]
+                 if model == obj.model}
+        lines = self.env[obj.model].with_context(tracking_disable=True).browse(list(by_id)).exists()
+        if not lines:
+            return
+        values = snapshot(lines, self.RECREATE_FIELDS)
+        removed, zeroed, issues = {}, {}, []
+        for line in lines:
+            rec = by_id[line.id]
+            try:
+                with self.env.cr.savepoint():
+                    line.unlink()
+                removed[line.id] = values[line.id]
+                message = self.env._("Its revision was superseded: the line was removed from the order.")
+            except UserError:
+                zeroed[line.id] = {"product_uom_qty": line.product_uom_qty}
+                line.product_uom_qty = 0
+                message = self.env._("Its revision was superseded, but the order is confirmed and "
+                                     "Odoo keeps its lines: the quantity was set to 0.")
+            issues.append(self._issue(phase, obj, rec, "superseded_line", "info", message))
+        journal = self.env["crm.migration.journal"]
+        journal._log(run, phase.key, "unlink", obj.model, removed)
+        journal._log(run, phase.key, "write", obj.model, zeroed)
+        self.env["crm.migration.issue"].create(issues)
 
 
 class CrmMigrationLoaderQuoteRevision(models.AbstractModel):

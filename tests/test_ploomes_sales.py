@@ -1,6 +1,7 @@
 """Product families and groups, products, quotes (revisions, sections, lines) and orders,
 migrated over HTTP from the sandbox into real Odoo, then checked against the sandbox's
 own data, computed independently of the migration."""
+import json
 from datetime import datetime, timezone
 from unittest.mock import patch
 
@@ -492,3 +493,84 @@ class TestPloomesSalesDelta(SandboxCase):
         self.assertEqual((states.total, states.unchanged, states.verified), (1, 1, 1))
         self.assertEqual(self.phase(run, "quotes").total, 0)
         self.assertEqual(self.phase(run, "order_lines").created, 0)
+
+
+class TestPloomesSalesNewRevision(RollbackCase):
+    """A revision made after the migration: the quote keeps its one order, which takes the
+    new revision's lines; the superseded revision becomes history; rollback undoes it."""
+
+    sandbox_options = {"seed": 37, "scale": 40}
+    NEW = 7000000
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.first_run = cls.migrate()
+
+    def staged(self, entity, **where):
+        self.env.cr.execute("""
+            SELECT payload FROM crm_migration_record
+            WHERE source_id = %s AND entity = %s AND payload @> %s::jsonb ORDER BY id
+        """, (self.source.id, entity, json.dumps(where)))
+        return [row[0] for row in self.env.cr.fetchall()]
+
+    def revise(self, quote):
+        """Stage revision n + 1 of ``quote`` (as the next extraction would): one more unit
+        on its first line; earlier revisions now point at it."""
+        new = dict(quote, Id=quote["Id"] + self.NEW, ReviewNumber=quote["ReviewNumber"] + 1,
+                   LastReview=True, LastReviewId=quote["Id"] + self.NEW)
+        sections = [dict(s, Id=s["Id"] + self.NEW, QuoteId=new["Id"]) for s in quote["Sections"]]
+        new["Sections"] = sections
+        lines = [dict(l, Id=l["Id"] + self.NEW, QuoteId=new["Id"], SectionId=l["SectionId"] + self.NEW)
+                 for l in self.staged("Quotes@Products", QuoteId=quote["Id"])]
+        lines[0]["Quantity"] += 1
+        lines[0]["Total"] = round(lines[0]["Quantity"] * lines[0]["UnitPrice"]
+                                  * (1 - (lines[0]["Discount"] or 0) / 100), 2)
+        new["Amount"] = round(sum(l["Total"] for l in lines), 2)
+        earlier = [dict(q, LastReview=False, LastReviewId=new["Id"])
+                   for q in self.staged("Quotes", QuoteNumber=quote["QuoteNumber"])]
+        records = self.env["crm.migration.record"]
+        records._upsert(self.source, "Quotes", earlier + [new], None)
+        records._upsert_nested(self.source, self.source._schema().entity("Quotes@Sections"), [new], None)
+        records._upsert(self.source, "Quotes@Products", lines, None)
+        records.invalidate_model()
+        return new, lines
+
+    def test_the_order_takes_the_new_revision_and_rollback_restores_it(self):
+        orders = self.records_of("sale.order", "Quotes")
+        quote = next(q for q in self.staged("Quotes", LastReview=True)
+                     if orders[q["Id"]].state != "sale")  # a confirmed order keeps its lines
+        order = orders[quote["Id"]]
+        before = sorted((l.product_id.id, l.product_uom_qty, l.price_unit) for l in order.order_line)
+        orders_before = self.env["sale.order"].search_count([])
+        new, lines = self.revise(quote)
+
+        run = self.new_run()
+        run.action_start()
+        run._run_to_end()
+        self.assertEqual(run.state, "done")
+        self.assertEqual(self.env["sale.order"].search_count([]), orders_before)
+        self.assertEqual(self.records_of("sale.order", "Quotes")[new["Id"]], order)
+        self.assertEqual(order.x_ploomes_id, str(new["Id"]))
+        self.assertEqual(order.origin, f"Ploomes quote {quote['QuoteNumber']} rev. {new['ReviewNumber']}")
+        products = order.order_line.filtered(lambda l: not l.display_type)
+        self.assertEqual(sorted((l.product_id.id, l.product_uom_qty) for l in products),
+                         sorted((self.records_of("product.product", "Products#variant")[l["ProductId"]].id,
+                                 l["Quantity"]) for l in lines))
+        self.assertEqual(len(order.order_line.filtered("display_type")), len(new["Sections"]))
+        self.assertAlmostEqual(order.amount_untaxed, new["Amount"], delta=CENT)
+        history = order.message_ids.filtered(lambda m: f"(id {quote['Id']})" in str(m.body))
+        self.assertEqual(len(history), 1)
+        self.assertTrue(self.issues(run, "superseded_line"))
+        self.assertEqual(self.phase(run, "quotes").updated, 1)
+
+        run.action_rollback()
+        run._run_to_end()
+        self.assertEqual(run.state, "rolled_back")
+        self.assertFalse(self.issues(run, "rollback_blocked"))
+        self.assertEqual(order.origin, f"Ploomes quote {quote['QuoteNumber']} rev. {quote['ReviewNumber']}")
+        self.assertEqual(sorted((l.product_id.id, l.product_uom_qty, l.price_unit) for l in order.order_line),
+                         before)
+        restored = self.records_of("sale.order.line", "Quotes@Products")
+        self.assertEqual({line.order_id for key, line in restored.items()
+                          if key in {l["Id"] - self.NEW for l in lines}}, {order})
