@@ -27,7 +27,9 @@ class CrmMigrationLoaderSales(models.AbstractModel):
     _description = "Migration Loader: Sales"
 
     def _phase_skip(self, run, obj):
-        target = run.map_id.order_target or "sale"
+        # A delta run plans its load before it takes the map: read the source's then.
+        fmap = run.map_id or run.source_id._confirmed_map()
+        target = fmap.order_target or "sale"
         for choice, keys in ORDER_TARGETS.items():
             if obj.key in keys and choice != target:
                 return {

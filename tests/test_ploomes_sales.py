@@ -452,13 +452,23 @@ class TestPloomesSalesAsInvoices(RollbackCase):
         self.assertFalse(self.issues(self.inv_run, "total_mismatch"))
         self.assertEqual(self.env["mail.mail"].sudo().search_count([]), self.mails_before)
 
-    def test_second_run_changes_nothing_and_rollback_removes_the_invoices(self):
+    def test_second_and_delta_runs_update_the_invoices_and_rollback_removes_them(self):
         second = self.migrate()
         for key in ("order_invoices", "order_invoice_sections", "order_invoice_lines"):
             phase = self.phase(second, key)
             self.assertEqual((phase.created, phase.updated, phase.failed), (0, 0, 0), key)
-        second.action_rollback()
-        second._run_to_end()
+        order_id = next(iter(self.orders))
+        self.sandbox.mutate(entity="Orders", touch=[order_id])
+        delta = self.new_run(mode="delta")
+        delta.action_start()
+        while delta.job:
+            delta._run_to_end()
+        self.assertEqual(self.phase(delta, "orders").state, "skipped")
+        self.assertEqual(self.phase(delta, "order_invoices").updated, 1)
+        self.assertIn("Editado pela sandbox", str(self.invoices[order_id].narration))
+        for run in (delta, second):
+            run.action_rollback()
+            run._run_to_end()
         self.inv_run.action_rollback()
         self.inv_run._run_to_end()
         self.assertEqual(self.inv_run.state, "rolled_back")
