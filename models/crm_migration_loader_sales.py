@@ -5,7 +5,6 @@ status is written directly once its lines are in: Odoo's confirmation (``action_
 is never called, so no e-mail is sent, no delivery and no invoice is created.
 """
 import html
-import json
 
 from odoo import models
 from odoo.exceptions import UserError
@@ -96,20 +95,26 @@ class CrmMigrationLoaderSaleOrder(models.AbstractModel):
         orders = self.env["sale.order"]
         known = identities._resolve(source, "Quotes", staged.mapped("source_key"))
         alive = set(orders.browse([res_id for _m, res_id in known.values()]).exists().ids)
-        pairs = []
-        for rec in staged:
-            if known.get(rec.source_key, (None, None))[1] in alive:
-                continue
-            self.env.cr.execute("""
-                SELECT source_key FROM crm_migration_record
-                WHERE source_id = %s AND entity = 'Quotes' AND source_key != %s
-                  AND payload->>'QuoteNumber' = %s
-            """, (source.id, rec.source_key, str(rec.payload.get("QuoteNumber"))))
-            others = identities._resolve(source, "Quotes", [row[0] for row in self.env.cr.fetchall()])
-            order = orders.browse(sorted({res_id for model, res_id in others.values()
-                                          if model == "sale.order"})).exists()[-1:]
-            if order:
-                pairs.append((rec.source_key, order.id))
+        missing = {str(rec.payload.get("QuoteNumber")): rec.source_key for rec in staged
+                   if known.get(rec.source_key, (None, None))[1] not in alive
+                   and rec.payload.get("QuoteNumber") is not None}
+        if not missing:
+            return
+        self.env.cr.execute("""
+            SELECT source_key, payload->>'QuoteNumber' FROM crm_migration_record
+            WHERE source_id = %s AND entity = 'Quotes' AND payload->>'QuoteNumber' IN %s
+        """, (source.id, tuple(missing)))
+        number_of = {key: number for key, number in self.env.cr.fetchall()
+                     if key != missing.get(number)}
+        others = identities._resolve(source, "Quotes", list(number_of))
+        existing = set(orders.browse([res_id for model, res_id in others.values()
+                                      if model == "sale.order"]).exists().ids)
+        adopted = {}
+        for key, (model, res_id) in others.items():
+            if model == "sale.order" and res_id in existing:
+                number = number_of[key]
+                adopted[number] = max(adopted.get(number, 0), res_id)
+        pairs = [(missing[number], res_id) for number, res_id in adopted.items()]
         identities._bind(source, "Quotes", pairs, "sale.order", run)
 
 
@@ -234,32 +239,39 @@ class CrmMigrationLoaderQuoteRevision(models.AbstractModel):
             "model": "sale.order",
             "message_type": "comment",
             "subtype_id": self.env.ref("mail.mt_note").id,
-            "body": self._revision_body(payload),
             "author_id": author.id if author else self.env.user.partner_id.id,
         })
         if not values.get("date"):
             values.pop("date", None)
         return values
 
-    def _revision_lines(self, payload):
-        self.env.cr.execute("""
-            SELECT payload FROM crm_migration_record
-            WHERE source_id = %s AND entity = 'Quotes@Products' AND state != 'deleted'
-              AND payload->>'QuoteId' = %s
-        """, (self.env.context["migration_source_id"], str(payload.get("Id"))))
-        lines = [row[0] for row in self.env.cr.fetchall()]
-        return sorted(lines, key=lambda line: (line.get("Ordination") or 0, line.get("Id") or 0))
+    def _transform(self, ctx, obj, lines, staged):
+        result = super()._transform(ctx, obj, lines, staged)
+        by_quote = self._revision_lines([rec.source_key for rec, _v, _p in result])
+        for rec, values, _problems in result:
+            approval = ctx.lookup("Quotes@ApprovalStatus", rec.payload.get("ApprovalStatusId")) or {}
+            values["body"] = self._revision_body(rec.payload, by_quote.get(rec.source_key, []),
+                                                 approval)
+        return result
 
-    def _revision_body(self, payload):
+    def _revision_lines(self, quote_keys):
+        """{quote id: its staged lines in document order} of a batch of revisions."""
+        by_quote = {}
+        if not quote_keys:
+            return by_quote
+        self.env.cr.execute("""
+            SELECT payload->>'QuoteId', payload FROM crm_migration_record
+            WHERE source_id = %s AND entity = 'Quotes@Products' AND state != 'deleted'
+              AND payload->>'QuoteId' IN %s
+        """, (self.env.context["migration_source_id"], tuple(quote_keys)))
+        for key, line in self.env.cr.fetchall():
+            by_quote.setdefault(key, []).append(line)
+        for lines in by_quote.values():
+            lines.sort(key=lambda line: (line.get("Ordination") or 0, line.get("Id") or 0))
+        return by_quote
+
+    def _revision_body(self, payload, lines, approval):
         esc = html.escape
-        approval = {}
-        if payload.get("ApprovalStatusId"):
-            self.env.cr.execute("""
-                SELECT payload FROM crm_migration_record
-                WHERE source_id = %s AND entity = 'Quotes@ApprovalStatus' AND source_key = %s
-            """, (self.env.context["migration_source_id"], str(payload["ApprovalStatusId"])))
-            row = self.env.cr.fetchone()
-            approval = row[0] if row else {}
         date = payload.get("Date")
         try:
             day = parse_datetime(date).strftime("%d/%m/%Y %H:%M") if date else "-"
@@ -278,7 +290,7 @@ class CrmMigrationLoaderQuoteRevision(models.AbstractModel):
             f"<td>R$ {money_text(line.get('UnitPrice') or 0.0)}</td>"
             f"<td>{esc(str(line.get('Discount') or 0))}%</td>"
             f"<td>R$ {money_text(line.get('Total') or 0.0)}</td></tr>"
-            for line in self._revision_lines(payload))
+            for line in lines)
         return (
             f"<p><b>Ploomes: proposta {esc(str(payload.get('QuoteNumber')))}, revisão "
             f"{esc(str(payload.get('ReviewNumber')))}</b> (id {esc(str(payload.get('Id')))})</p>"
@@ -310,18 +322,24 @@ class CrmMigrationLoaderSaleState(models.AbstractModel):
                               entity=obj.entity, id=payload.get("Id"))
         return None
 
-    def _postprocess(self, obj, payload, values):
-        if obj.entity == "Quotes" and values.get("state") == "sale" and self._has_order(payload):
-            values = dict(values, state="sent")  # the Ploomes order is the sale
-        return values
+    def _transform(self, ctx, obj, lines, staged):
+        result = super()._transform(ctx, obj, lines, staged)
+        accepted = [rec.source_key for rec, values, _p in result if values.get("state") == "sale"]
+        if obj.entity == "Quotes" and accepted:
+            ordered = self._quotes_with_orders(accepted)
+            for rec, values, _problems in result:
+                if rec.source_key in ordered:
+                    values["state"] = "sent"  # the Ploomes order made from it is the sale
+        return result
 
-    def _has_order(self, payload):
+    def _quotes_with_orders(self, quote_keys):
+        """The quotes among ``quote_keys`` that a staged Ploomes order was made from."""
         self.env.cr.execute("""
-            SELECT 1 FROM crm_migration_record
+            SELECT DISTINCT payload->>'OriginQuoteId' FROM crm_migration_record
             WHERE source_id = %s AND entity = 'Orders' AND state != 'deleted'
-              AND payload @> %s::jsonb LIMIT 1
-        """, (self.env.context["migration_source_id"], json.dumps({"OriginQuoteId": payload.get("Id")})))
-        return bool(self.env.cr.fetchone())
+              AND payload->>'OriginQuoteId' IN %s
+        """, (self.env.context["migration_source_id"], tuple(quote_keys)))
+        return {row[0] for row in self.env.cr.fetchall()}
 
     def _after_load(self, phase, obj, items):
         super()._after_load(phase, obj, items)
