@@ -365,7 +365,28 @@ class TestPloomesSalesRollback(RollbackCase):
 
 
 class TestPloomesSalesCrmOnly(SandboxCase):
-    """Without Sales (a CRM-only database) the sales phases are skipped with a notice."""
+    """Without Sales (a CRM-only database) the sales phases are skipped with a notice;
+    without sale_crm, quotes and orders load without their opportunity, also said."""
+
+    def test_without_sale_crm_the_deal_link_is_left_out_with_a_notice(self):
+        run = self.new_run()
+        run.action_profile()
+        run._run_to_end()
+        run.action_confirm_map()
+        fields = type(self.env["sale.order"])._fields
+        with patch.dict(fields):
+            del fields["opportunity_id"]
+            plan = {phase["key"]: phase for phase in run._plan("load", False)}
+            targets = {line.target for line in run.map_id._lines_for("quotes")}
+            errors = run.map_id._validation_errors()
+        for key in ("quotes", "orders"):
+            self.assertEqual(plan[key]["state"], "pending")
+            self.assertIn("sale_crm is not installed", plan[key]["notice"])
+        self.assertFalse(plan["order_lines"]["notice"])
+        self.assertNotIn("opportunity_id", targets)
+        self.assertIn("partner_id", targets)
+        self.assertEqual(errors, [])
+        self.assertIn("opportunity_id", {line.target for line in run.map_id._lines_for("quotes")})
 
     sandbox_options = {"seed": 19, "scale": 30}
 
