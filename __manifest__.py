@@ -19,6 +19,7 @@
         "views/crm_migration_source_views.xml",
         "views/crm_stage_views.xml",
         "wizards/crm_migration_setup_views.xml",
+        "wizards/crm_migration_map_import_views.xml",
         "views/crm_migration_menus.xml",
     ],
     "assets": {

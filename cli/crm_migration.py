@@ -6,17 +6,23 @@ For ops people and cron jobs::
         --source ploomes --url URL --key KEY [--sample N] \\
         [--accept-proposed-map] [--fallback-user LOGIN]
 
+    odoo-bin ... crm_migration map export|import -c odoo.conf -d DB \\
+        --source ploomes --url URL --file map.json [--key KEY] [--confirm]
+    odoo-bin ... crm_migration rollback -c odoo.conf -d DB --run MIG/0001
+
 Exit status: 0 when the run completed (records that failed are counted and
 logged), 1 when it could not complete (bad key, unreachable source, a crash),
 2 when it needs a person first (unconfirmed map, bad arguments).
 """
 import argparse
+import json
 import sys
 import time
 
 import odoo
 from odoo import SUPERUSER_ID, api
 from odoo.cli import Command
+from odoo.exceptions import UserError, ValidationError
 from odoo.modules.registry import Registry
 
 EXIT_OK, EXIT_FAILED, EXIT_NEEDS_ADMIN = 0, 1, 2
@@ -109,6 +115,14 @@ class CrmMigration(Command):
         run.add_argument("--retries", type=int, help="retries of a failed request (default 6)")
         run.add_argument("--backoff", type=float,
                          help="first wait in seconds before a retry, doubling each time (default 1)")
+        fmap = sub.add_parser("map", help="export or import the field map of a source (JSON)")
+        self.add_db_options(fmap)
+        fmap.add_argument("action", choices=["export", "import"])
+        fmap.add_argument("--source", required=True, choices=["ploomes"], help="kind of source")
+        fmap.add_argument("--url", required=True, help="base URL of the source API")
+        fmap.add_argument("--key", help="API key, to create the source when importing")
+        fmap.add_argument("--file", required=True, help="the JSON file to write or read")
+        fmap.add_argument("--confirm", action="store_true", help="confirm the imported map")
         rollback = sub.add_parser("rollback", help="undo a run")
         self.add_db_options(rollback)
         rollback.add_argument("--run", required=True, metavar="NAME", help="e.g. MIG/0001")
@@ -206,7 +220,11 @@ class CrmMigration(Command):
                 "Review and confirm it in Odoo (CRM › Migration › Field maps), or pass "
                 "--accept-proposed-map, then run this command again.")
         print(f"Confirming the proposed map v{fmap.version} ({len(fmap.line_ids)} fields)")
-        run.action_confirm_map()
+        try:
+            run.action_confirm_map()
+        except ValidationError as exc:
+            raise NeedsAdmin(f"{exc}\nFix the map in Odoo (CRM › Migration › Field maps), "
+                             "then run this command again.") from exc
 
     def print_validation(self, run):
         issues = run.env["crm.migration.issue"]._read_group(
@@ -224,6 +242,37 @@ class CrmMigration(Command):
         print(reconciliation_table(phases))
         print(f"\nIssues: {run.error_count} errors, {run.issue_count} in all "
               "(CRM › Migration › Issues).")
+
+    # -- map -------------------------------------------------------------------------
+
+    def command_map(self, env, options):
+        url = options.url.rstrip("/")
+        Source = env["crm.migration.source"].with_context(active_test=False)
+        source = Source.search([("kind", "=", options.source), ("url", "=", url)], limit=1)
+        if options.action == "export":
+            fmap = source and (source._confirmed_map() or source._current_map())
+            if not fmap:
+                raise NeedsAdmin(f"No field map for {options.source} {url} in this database.")
+            with open(options.file, "w", encoding="utf-8") as handle:
+                json.dump(fmap._export_data(), handle, ensure_ascii=False, indent=2)
+            print(f"Exported {fmap.display_name} ({len(fmap.line_ids)} fields) to {options.file}")
+            return EXIT_OK
+        if not source:
+            if not options.key:
+                raise NeedsAdmin("The source does not exist here yet: pass --key to create it.")
+            source = Source.create({"kind": options.source, "url": url, "api_key": options.key,
+                                    "name": f"{options.source.capitalize()} {url}"})
+        try:
+            with open(options.file, encoding="utf-8") as handle:
+                data = json.load(handle)
+            fmap = env["crm.migration.map"]._import_data(source, data)
+            if options.confirm:
+                fmap.action_confirm()
+        except (OSError, ValueError, UserError, ValidationError) as exc:
+            raise NeedsAdmin(f"Cannot import {options.file}: {exc}") from exc
+        state = "confirmed" if fmap.state == "confirmed" else "to review"
+        print(f"Imported {fmap.display_name} ({len(fmap.line_ids)} fields, {state})")
+        return EXIT_OK
 
     # -- rollback ------------------------------------------------------------------
 

@@ -4,7 +4,7 @@ Objects are defined by domain (CRM core, sales, activities) and loaded in the
 order of their sequence, which is their dependency order.
 """
 from . import ploomes_crm, ploomes_sales
-from .schema import SourceSchema
+from .schema import Entity, SourceSchema
 
 DOMAINS = (ploomes_crm, ploomes_sales)
 
@@ -17,8 +17,14 @@ def _entities():
     return tuple(seen.values())
 
 
+METADATA = (
+    Entity("Fields", expand="OptionsTable($expand=Options)", filter="Dynamic eq true", delta=False),
+    Entity("Fields@Types", lookup=True, delta=False),
+    Entity("Fields@OptionsTables@Options", lookup=True, delta=False),
+)
+
 SCHEMA = SourceSchema(
-    "ploomes", "Ploomes", _entities(),
+    "ploomes", "Ploomes", _entities() + METADATA,
     tuple(sorted((obj for domain in DOMAINS for obj in domain.OBJECTS), key=lambda o: o.sequence)),
-    prefix="x_ploomes_",
+    prefix="x_ploomes_", metadata=METADATA,
 )

@@ -94,13 +94,14 @@ OBJECTS = (
     SourceObject(
         "companies", "Contacts", "Companies", "Empresas", "res.partner", 30,
         where={"TypeId": 1}, defaults={"is_company": True}, fields=COMPANY_FIELDS,
-        loader="crm.migration.loader.partner", optional=PARTNER_OPTIONAL,
+        loader="crm.migration.loader.partner", optional=PARTNER_OPTIONAL, custom_scope=1,
         needs=("Roles", "PhoneTypes", "Cities", "Cities@Countries", "Cities@Countries@States"),
     ),
     SourceObject(
         "people", "Contacts", "People", "Pessoas", "res.partner", 40,
         where={"TypeId": 2}, defaults={"is_company": False},
         fields=PERSON_FIELDS, loader="crm.migration.loader.partner", optional=PARTNER_OPTIONAL,
+        custom_scope=1,
         needs=("Roles", "PhoneTypes", "Cities", "Cities@Countries", "Cities@Countries@States"),
     ),
 )
@@ -184,7 +185,7 @@ OBJECTS += (
         identity="Deals@Pipelines#won", match_on=("name", "team_id"),
         fields=(
             F("Id", "Won stage", "Etapa de ganho", "id", "team_id", "won_stage",
-              {"entity": "Deals@Pipelines"}, required=True,
+              {"entity": "Deals@Pipelines", "fills": ["name", "is_won", "sequence"]}, required=True,
               note="Ploomes marks won deals by status; Odoo by a won stage, added to each pipeline."),
         ),
     ),
@@ -209,7 +210,7 @@ OBJECTS += (
     ),
     SourceObject(
         "deals", "Deals", "Deals", "Negócios", "crm.lead", 80,
-        defaults={"type": "opportunity"}, loader="crm.migration.loader.lead",
+        defaults={"type": "opportunity"}, loader="crm.migration.loader.lead", custom_scope=2,
         needs=("Currencies", "Contacts@Origins", "Deals@Status"),
         fields=(
             F("Id", "Ploomes ID", "ID Ploomes", "id", "x_ploomes_id", "source_id",
@@ -224,6 +225,7 @@ OBJECTS += (
             F("StageId", "Stage", "Etapa", "reference", "stage_id", "deal_stage",
               {"entity": "Deals@Stages"}),
             F("StatusId", "Status", "Situação", "option", "active", "deal_status",
+              {"fills": ["probability"]},
               note="Won: the pipeline's won stage and 100 %. Lost: archived with 0 % and "
                    "its loss reason, as Odoo's 'Mark as lost' does."),
             F("LossReasonId", "Loss reason", "Motivo de perda", "reference", "lost_reason_id", "ref",

@@ -137,16 +137,16 @@ class Reason:
     code: str
     params: dict
 
-    def text(self):
-        """English sentence (the Odoo side translates :data:`TEMPLATES`)."""
+    def text(self, templates=TEMPLATES, pattern_nouns=PATTERN_NOUNS, converter_nouns=CONVERTER_NOUNS):
+        """The sentence; English by default, or with translated templates and nouns."""
         values = dict(self.params)
         if "share" in values:
             values["percent"] = percent(values["share"])
         if "pattern" in values:
-            values["pattern"] = PATTERN_NOUNS[values["pattern"]]
+            values["pattern"] = pattern_nouns[values["pattern"]]
         if "converter" in values:
-            values["converter"] = CONVERTER_NOUNS[values["converter"]]
-        return TEMPLATES[self.code].format(**values)
+            values["converter"] = converter_nouns[values["converter"]]
+        return templates[self.code].format(**values)
 
     def as_dict(self):
         return {"code": self.code, "params": dict(self.params)}
@@ -691,6 +691,7 @@ def filled_names(spec):
         return ()
     names = [spec.target] + [spec.params[k] for k in AUX_PARAMS if spec.params.get(k)]
     names += [aux[0] for aux in spec.params.get("new_fields", ())]
+    names += list(spec.params.get("fills", ()))
     return tuple(dict.fromkeys(names))
 
 

@@ -52,6 +52,7 @@ class SourceObject:
     needs: tuple = ()         # reference tables (entities) its converters read
     identity: str = None      # identity-map namespace when two objects share one entity
     optional: tuple = ()      # Odoo fields left out (and flagged) when Odoo refuses the record
+    custom_scope: int = None  # which custom-field definitions apply (Ploomes: their EntityId)
 
     @property
     def identity_entity(self):
@@ -71,6 +72,7 @@ class SourceSchema:
     entities: tuple
     objects: tuple
     prefix: str               # technical prefix of the x_ fields it creates
+    metadata: tuple = ()      # entities always read: custom-field definitions and their types
 
     def entity(self, name):
         return next(entity for entity in self.entities if entity.name == name)

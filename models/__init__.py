@@ -5,6 +5,7 @@ from . import crm_migration_journal
 from . import crm_migration_issue
 from . import crm_migration_user_match
 from . import crm_migration_map
+from . import crm_migration_profile
 from . import crm_migration_run
 from . import crm_migration_run_phase
 from . import crm_migration_loader

@@ -1,9 +1,20 @@
+import dataclasses
+import json
+
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
+from odoo.tools.translate import LazyTranslate
 
 from ..mapping.converters import CONVERTERS
+from ..mapping.profile import FieldProfile
+from ..mapping.propose import (CONVERTER, MapLineSpec, Reason, TargetField, propose_object,
+                               validate_map)
 from ..mapping.transform import MapLine
 
+_lt = LazyTranslate(__name__)
+
+EXPORT_FORMAT = "crm_migration.map"
+EXPORT_VERSION = 1
 NEW_FIELD_TYPES = [
     ("char", "Text"), ("text", "Multi-line text"), ("html", "Rich text"),
     ("integer", "Integer"), ("float", "Decimal"), ("monetary", "Monetary"),
@@ -11,10 +22,57 @@ NEW_FIELD_TYPES = [
     ("selection", "Selection"), ("many2one", "Link to a record"),
     ("many2many", "Tags (several values)"),
 ]
+#: Odoo fields never proposed as targets.
+EXCLUDED_TARGETS = {"id", "display_name", "create_uid", "create_date", "write_uid", "write_date",
+                    "company_id", "message_main_attachment_id", "activity_user_id"}
+#: The form view that shows an object's "Migrated fields" page.
+FORM_VIEWS = {
+    "res.partner": "base.view_partner_form",
+    "crm.lead": "crm.crm_lead_view_form",
+    "product.template": "product.product_template_form_view",
+    "sale.order": "sale.view_order_form",
+}
+REASON_TEXTS = {
+    "label_synonym": _lt("label '{label}' ≈ {target} (synonym)"),
+    "label_similar": _lt("label '{label}' ≈ '{target_label}' ({percent} % similar)"),
+    "pattern_share": _lt("{percent} % of values are {pattern}"),
+    "pattern_mismatch": _lt("only {percent} % of values are {pattern}"),
+    "pattern_conflict": _lt("{percent} % of values are {pattern}, which {target} does not hold"),
+    "options_matched": _lt("{matched} of {total} options match values of {target}"),
+    "type_fit": _lt("type {source} → {ttype}"),
+    "type_lossy": _lt("type {source} → {ttype} (loses detail)"),
+    "type_as_text": _lt("type {source} → {ttype} (written as text)"),
+    "type_values": _lt("type {source} → {ttype} ({percent} % of values convert)"),
+    "formatted": _lt("values normalized as {converter}"),
+    "target_taken": _lt("{target} is already filled by another line"),
+    "target_lost": _lt("{target} went to '{other}', a better match"),
+    "below_threshold": _lt("best existing match {target} scores {score:.2f}, below {threshold:.2f}"),
+    "no_match": _lt("no compatible Odoo field matches"),
+    "new_field": _lt("new {ttype} field"),
+    "never_filled": _lt("never filled in {total} records"),
+    "no_values": _lt("no values profiled"),
+    "rarely_filled": _lt("filled in only {percent} % of records"),
+    "not_migrated": _lt("{source} fields are not migrated by default"),
+    "standard": _lt("standard {object} field"),
+    "model_missing": _lt("{model} is not installed: not migrated"),
+    "imported": _lt("imported from a map file"),
+}
+PATTERN_NOUNS = {
+    "email": _lt("e-mail addresses"), "phone": _lt("phones"), "cnpj": _lt("CNPJs"),
+    "cpf": _lt("CPFs"), "cep": _lt("CEPs"), "url": _lt("URLs"), "date": _lt("dates"),
+    "money": _lt("amounts of money"), "html": _lt("HTML"), "integer": _lt("whole numbers"),
+    "decimal": _lt("numbers"), "boolean": _lt("yes/no values"),
+}
+CONVERTER_NOUNS = {"cnpj_cpf": _lt("CNPJ/CPF"), "phone_number": _lt("phone numbers"),
+                   "email": _lt("e-mail addresses"), "cep": _lt("CEP")}
 
 
 class CrmMigrationMap(models.Model):
-    """The field map of a source: proposed by the addon, confirmed by the admin."""
+    """The field map of a source: proposed by the addon, confirmed by the admin.
+
+    Versioned: a run loads only with a confirmed map, and any edit of a
+    confirmed map makes a new draft version that needs a new confirmation.
+    """
 
     _name = "crm.migration.map"
     _description = "Migration Field Map"
@@ -25,11 +83,13 @@ class CrmMigrationMap(models.Model):
     version = fields.Integer(required=True, default=1, readonly=True)
     state = fields.Selection(
         [("draft", "To review"), ("confirmed", "Confirmed")],
-        default="draft", required=True, readonly=True,
+        default="draft", required=True, readonly=True, copy=False,
     )
-    confirmed_by = fields.Many2one("res.users", readonly=True)
-    confirmed_at = fields.Datetime(readonly=True)
+    confirmed_by = fields.Many2one("res.users", readonly=True, copy=False)
+    confirmed_at = fields.Datetime(readonly=True, copy=False)
     line_ids = fields.One2many("crm.migration.map.line", "map_id", "Lines", copy=True)
+    line_count = fields.Integer(compute="_compute_counts")
+    to_review_count = fields.Integer("Lines to review", compute="_compute_counts")
     apply_stage_probability = fields.Boolean(
         help="Give open opportunities the probability of their stage in the source "
              "(kept on each stage as 'Source probability'), instead of Odoo's own.",
@@ -45,18 +105,39 @@ class CrmMigrationMap(models.Model):
              "opportunity. Draft customer invoices (Invoicing app): never posted, for an "
              "accountant to review. Either way nothing is sent, delivered or posted.",
     )
-    line_count = fields.Integer(compute="_compute_line_count")
+    problems = fields.Text(compute="_compute_problems",
+                           help="What must be fixed before the map can be confirmed.")
 
     @api.depends("source_id", "version", "state")
     def _compute_display_name(self):
         for fmap in self:
-            fmap.display_name = self.env._("%(source)s map v%(version)s",
-                                  source=fmap.source_id.name, version=fmap.version)
+            fmap.display_name = self.env._("%(name)s map v%(version)s",
+                                           name=fmap.source_id.name, version=fmap.version)
 
-    @api.depends("line_ids")
-    def _compute_line_count(self):
+    @api.depends("line_ids.reviewed")
+    def _compute_counts(self):
         for fmap in self:
             fmap.line_count = len(fmap.line_ids)
+            fmap.to_review_count = len(fmap.line_ids.filtered(lambda l: not l.reviewed))
+
+    @api.depends("line_ids.action", "line_ids.target_field", "line_ids.converter",
+                 "line_ids.option_ids.target")
+    def _compute_problems(self):
+        for fmap in self:
+            fmap.problems = "\n".join(fmap._validation_errors()) or False
+
+    def write(self, vals):
+        if set(vals) - {"state", "version", "confirmed_by", "confirmed_at", "line_ids"}:
+            self._ensure_editable()
+        return super().write(vals)
+
+    def _ensure_editable(self):
+        """Any edit of a confirmed map turns it into a new draft version."""
+        for fmap in self.filtered(lambda m: m.state == "confirmed"):
+            fmap.write({"state": "draft", "version": fmap.version + 1,
+                        "confirmed_by": False, "confirmed_at": False})
+
+    # -- confirmation ----------------------------------------------------------------
 
     def action_confirm(self):
         """Confirm the map: from now on runs of its source may load with it."""
@@ -74,22 +155,47 @@ class CrmMigrationMap(models.Model):
         """Problems that forbid confirming the map, in the admin's words."""
         self.ensure_one()
         errors = []
-        seen = {}
-        for line in self.line_ids.filtered(lambda l: l.action != "skip" and l._applies()):
-            key = (line.object_key, line.target_field)
-            if key in seen:
-                errors.append(self.env._("%(object)s: %(a)s and %(b)s both go to %(field)s.",
-                                object=line.object_label, a=seen[key].source_label,
-                                b=line.source_label, field=line.target_field))
-            seen[key] = line
-            if line.action == "existing" and line.target_field not in self.env[line.target_model]._fields:
+        applying = self.line_ids.filtered(lambda l: l._applies())
+        lines = applying.filtered(lambda l: l.action != "skip")
+        for line in lines:
+            model = self.env[line.target_model]
+            if line.action == "existing" and line.target_field not in model._fields:
                 errors.append(self.env._("%(object)s: %(model)s has no field %(field)s.",
-                                object=line.object_label, model=line.target_model,
-                                field=line.target_field))
-        for line in self.line_ids.filtered(lambda l: l.required and l.action == "skip" and l._applies()):
-            errors.append(self.env._("%(object)s: %(field)s is required and cannot be left out.",
-                            object=line.object_label, field=line.source_label))
+                                         object=line.object_label, model=line.target_model,
+                                         field=line.target_field))
+            elif line.action == "new" and not (line.target_field or "").startswith("x_"):
+                errors.append(self.env._("%(object)s: the new field %(field)s must start with x_.",
+                                         object=line.object_label, field=line.target_field))
+            elif line.action == "new" and line.new_field_type in ("many2one", "many2many") \
+                    and (line.params or {}).get("relation") not in self.env:
+                errors.append(self.env._(
+                    "%(object)s: %(field)s links to %(model)s, which is not installed.",
+                    object=line.object_label, field=line.source_label,
+                    model=(line.params or {}).get("relation")))
+        schema = self.source_id._schema()
+        models_ = {line.target_model for line in applying}
+        targets = {model: self._targets(model) for model in models_}
+        defaults = {obj.key: list(obj.defaults or ()) for obj in schema.objects}
+        specs = [line._spec() for line in applying]
+        for error in validate_map(specs, targets, defaults):
+            errors.append(self._error_text(error))
         return errors
+
+    def _error_text(self, error):
+        """A map error in the admin's language."""
+        lines = self.line_ids.filtered(lambda l: (l.object_key, l.source_path) in set(error.line_keys))
+        where = ", ".join(f"{line.object_label}: {line.source_label}" for line in lines)
+        texts = {
+            "duplicate_target": self.env._("Two source fields write the same Odoo field"),
+            "incompatible_type": self.env._("The Odoo field's type cannot hold these values"),
+            "unconvertible_values": self.env._("Some source values cannot be converted"),
+            "required_unmapped": self.env._("A required Odoo field gets no value"),
+            "unmapped_option": self.env._("A source option has no Odoo option"),
+        }
+        text = texts.get(error.code, error.code)
+        return f"{text} ({where}): {error.message}" if where else f"{text}: {error.message}"
+
+    # -- lines as the engine reads them -----------------------------------------------
 
     def _lines_for(self, object_key):
         """The map lines of one object as pure-Python MapLine, in order."""
@@ -97,76 +203,263 @@ class CrmMigrationMap(models.Model):
         lines = self.line_ids.filtered(
             lambda l: l.object_key == object_key and l.action != "skip" and l._applies()
         ).sorted("sequence")
-        return [MapLine(line.source_path, line.target_field, line.converter, line.params or {})
+        return [MapLine(line.source_path, line.target_field, line.converter, line._engine_params())
                 for line in lines]
 
-    def write(self, vals):
-        if set(vals) - {"state", "version", "confirmed_by", "confirmed_at", "line_ids"}:
-            self._ensure_editable()
-        return super().write(vals)
+    @api.model
+    def _targets(self, model_name):
+        """The fields of a model a source field may be sent to."""
+        model = self.env[model_name]
+        labels_pt = {}
+        if self.env["res.lang"]._lang_get("pt_BR"):
+            described = model.with_context(lang="pt_BR").fields_get(attributes=["string"])
+            labels_pt = {name: description["string"] for name, description in described.items()}
+        automatic = set(model._inherits.values())  # delegation links, created by Odoo
+        in_database = self.env["ir.model.fields"]._get_ids(model_name)
+        required = [name for name, field in model._fields.items() if field.required]
+        defaults = model.default_get(required) if required else {}
+        targets = []
+        for name, field in model._fields.items():
+            writable = field.store or field.inverse
+            if (name in EXCLUDED_TARGETS or not writable or name not in in_database or field.type in (
+                    "one2many", "binary", "properties", "properties_definition", "json", "reference")):
+                continue
+            selection = ()
+            if field.type == "selection":
+                selection = tuple(field._description_selection(self.env) or ())
+            targets.append(TargetField(
+                name, field.string or name, labels_pt.get(name, ""), field.type,
+                selection=selection, relation=field.comodel_name if field.relational else None,
+                required=field.required and name not in defaults and name not in automatic
+                and not field.inherited))
+        return targets
+
+    # -- proposal ----------------------------------------------------------------------
+
+    @api.model
+    def _propose(self, run):
+        """The map of ``run``'s source after profiling: the current one when it covers
+        every field found, else a new draft version that adds the new fields."""
+        source = run.source_id
+        schema = source._schema()
+        current = source._current_map()
+        known = {(line.object_key, line.source_path) for line in current.line_ids}
+        lines = []
+        for obj in schema.objects:
+            for sequence, spec in enumerate(obj.fields, start=1):
+                if (obj.key, spec.path) not in known:
+                    lines.append(self.env["crm.migration.map.line"]._from_spec(obj, spec, sequence))
+            lines += self._propose_custom(run, obj, current, known)
+        if current and not lines:
+            return current
+        kept = [line.copy_data({"map_id": False})[0] for line in current.line_ids]
+        return self.create({
+            "source_id": source.id,
+            "version": (current.version + 1) if current else 1,
+            "hold_conversion_errors": current.hold_conversion_errors,
+            "apply_stage_probability": current.apply_stage_probability,
+            "order_target": current.order_target or "sale",
+            "line_ids": [fields.Command.create(vals) for vals in kept + lines],
+        })
+
+    @api.model
+    def _propose_custom(self, run, obj, current, known):
+        """Line values proposed for the custom fields of ``obj`` not in the map yet."""
+        profiles = self.env["crm.migration.profile"].search(
+            [("run_id", "=", run.id), ("object_key", "=", obj.key), ("custom", "=", True)])
+        new = profiles.filtered(lambda p: (obj.key, p.path) not in known)
+        if not new:
+            return []
+        schema = run.source_id._schema()
+        taken = set()
+        for line in current.line_ids.filtered(lambda l: l.target_model == obj.model):
+            taken |= set(line._spec_targets())
+        for spec in (s for o in schema.objects if o.model == obj.model for s in o.fields):
+            taken |= {spec.target} | {name for name, _t, _l in spec.aux_fields}
+            taken |= set(spec.params.get("fills", ())) | {
+                spec.params.get(key) for key in ("mobile_target", "extra_target", "child_target")}
+        infos = [profile._field_info() for profile in new]
+        field_profiles = {profile.path: profile._field_profile() for profile in new}
+        proposals = propose_object(infos, field_profiles, self._targets(obj.model),
+                                   prefix=schema.prefix, taken=frozenset(taken - {None}),
+                                   model=obj.model)
+        line_model = self.env["crm.migration.map.line"]
+        return [line_model._from_proposal(obj, profile, self._installable(proposal), 1000 + index)
+                for index, (profile, proposal) in enumerate(zip(new, proposals))]
+
+    def _installable(self, proposal):
+        """The proposal, or "do not migrate" when it links to a model not installed here."""
+        relation = proposal.params.get("relation")
+        if proposal.action != "new" or not relation or relation in self.env:
+            return proposal
+        return dataclasses.replace(
+            proposal, action="skip", target=None, new_field_type=None, new_field_label=None,
+            reasons=proposal.reasons + (Reason("model_missing", {"model": relation}),))
+
+    # -- provisioning ------------------------------------------------------------------
 
     def _needed_fields(self):
-        """{(model, name): (ttype, label)} of the x_ fields this map writes.
+        """{(model, name): {ttype, label, relation, selection}} of the x_ fields this map writes.
 
         Models that are not installed (their objects are skipped) need none.
         """
         self.ensure_one()
         needed = {}
-        for line in self.line_ids.filtered(lambda l: l.action != "skip" and l.target_model in self.env):
+        for line in self.line_ids.filtered(lambda l: l.action != "skip" and l._applies()):
+            params = line.params or {}
             if line.action == "new":
-                needed[(line.target_model, line.target_field)] = (line.new_field_type, line.new_field_label)
-            for name, ttype, label in (line.params or {}).get("new_fields", ()):
-                needed[(line.target_model, name)] = (ttype, label)
+                selection = {}
+                for option in line.option_ids.filtered("target"):
+                    selection.setdefault(option.target, option.target_label or option.source_label)
+                needed[(line.target_model, line.target_field)] = {
+                    "ttype": line.new_field_type, "label": line.new_field_label or line.source_label,
+                    "relation": params.get("relation"),
+                    "selection": list(selection.items()) or params.get("selection") or [],
+                }
+            for name, ttype, label in params.get("new_fields", ()):
+                needed[(line.target_model, name)] = {"ttype": ttype, "label": label}
         return needed
 
-    def _relations(self):
-        """{(model, name): comodel} of the new relational x_ fields (``params["relation"]``)."""
-        return {(line.target_model, line.target_field): line.params["relation"]
-                for line in self.line_ids
-                if line.action == "new" and (line.params or {}).get("relation")}
-
     def _provision(self, run):
-        """Create the custom fields the map needs and Odoo lacks; journal them."""
+        """Create what the map needs and Odoo lacks: x_ fields, option records, the
+        "Migrated fields" page of each form. Journaled, never done twice."""
         self.ensure_one()
         fields_ = self.env["ir.model.fields"].sudo()
-        relations = self._relations()
-        missing = [
-            {"model_id": self.env["ir.model"]._get_id(model), "name": name, "ttype": ttype,
-             "field_description": label, "state": "manual",
-             **({"relation": relations[(model, name)]} if (model, name) in relations else {})}
-            for (model, name), (ttype, label) in self._needed_fields().items()
-            if not fields_._get(model, name)
-        ]
-        if not missing:
-            return
-        created = fields_.create(missing)
-        self.env["crm.migration.journal"]._log(run, "provision", "create", "ir.model.fields", created.ids)
+        missing = [self._field_values(model, name, spec)
+                   for (model, name), spec in self._needed_fields().items()
+                   if not fields_._get(model, name)]
+        if missing:
+            created = fields_.create(missing)
+            self.env["crm.migration.journal"]._log(run, "provision", "create", "ir.model.fields",
+                                                   created.ids)
+        self._provision_options(run)
+        self._provision_views(run)
 
-    def _ensure_editable(self):
-        """Any edit of a confirmed map turns it into a new draft version."""
-        for fmap in self.filtered(lambda m: m.state == "confirmed"):
-            fmap.write({"state": "draft", "version": fmap.version + 1,
-                        "confirmed_by": False, "confirmed_at": False})
+    def _field_values(self, model, name, spec):
+        """ir.model.fields values of a new custom field."""
+        values = {"model_id": self.env["ir.model"]._get_id(model), "name": name,
+                  "ttype": spec["ttype"], "field_description": spec["label"], "state": "manual"}
+        if spec["ttype"] == "selection":
+            values["selection_ids"] = [
+                fields.Command.create({"value": key, "name": label, "sequence": index})
+                for index, (key, label) in enumerate(spec.get("selection") or [])]
+        elif spec["ttype"] in ("many2one", "many2many"):
+            values["relation"] = spec["relation"]
+            values["on_delete"] = "set null" if spec["ttype"] == "many2one" else False
+            if spec["ttype"] == "many2many":
+                table, other = self.env[model]._table, self.env[spec["relation"]]._table
+                values.update(
+                    relation_table=f"x_{table}_{name}_rel"[:63],
+                    column1=f"{table}_id", column2=f"{other}_id" if other != table else "x_other_id")
+        return {key: value for key, value in values.items() if value is not False}
+
+    def _provision_options(self, run):
+        """Records of the tag models that multi-option fields link to, one per source option."""
+        source = self.source_id
+        identity = self.env["crm.migration.identity"]
+        for line in self.line_ids.filtered(
+                lambda l: l.action != "skip" and l.converter == CONVERTER
+                and (l.params or {}).get("type") in ("option", "options")):
+            params = line._engine_params()
+            relation = params.get("relation")
+            if params.get("ttype") not in ("many2one", "many2many") or not relation:
+                continue
+            known = identity._resolve(source, "Fields@OptionsTables@Options",
+                                      line.option_ids.mapped("source_key"))
+            created, pairs = self.env[relation], []
+            for option in line.option_ids.filtered(lambda o: o.source_key not in known):
+                name = option.target or option.source_label
+                record = self.env[relation].search([("name", "=", name)], limit=1)
+                if not record:
+                    record = self.env[relation].create({"name": name})
+                    created |= record
+                pairs.append((option.source_key, record.id))
+            identity._bind(source, "Fields@OptionsTables@Options", pairs, relation, run)
+            self.env["crm.migration.journal"]._log(run, "provision", "create", relation, created.ids)
+
+    def _provision_views(self, run):
+        """A "Migrated fields" page on each form whose model gets x_ fields from this map."""
+        by_model = {}
+        for (model, name) in self._needed_fields():
+            by_model.setdefault(model, []).append(name)
+        for line in self.line_ids.filtered(lambda l: l.action == "existing" and l._applies()
+                                           and (l.target_field or "").startswith("x_")):
+            by_model.setdefault(line.target_model, []).append(line.target_field)
+        views = self.env["ir.ui.view"].sudo()
+        for model, names in by_model.items():
+            parent = self.env.ref(FORM_VIEWS.get(model, ""), raise_if_not_found=False)
+            if not parent:
+                continue
+            key = f"crm_migration.migrated_fields_{self.source_id.id}_{model.replace('.', '_')}"
+            arch = self._migrated_fields_arch(sorted(set(names)))
+            view = views.search([("key", "=", key)], limit=1)
+            if view:
+                if view.arch_db != arch:
+                    view.arch_db = arch
+                continue
+            view = views.create({"name": f"{model} migrated fields ({self.source_id.name})",
+                                 "key": key, "model": model, "inherit_id": parent.id,
+                                 "mode": "extension", "arch_db": arch, "priority": 90})
+            self.env["crm.migration.journal"]._log(run, "provision", "create", "ir.ui.view", view.ids)
+
+    def _migrated_fields_arch(self, names):
+        fields_xml = "".join(f'<field name="{name}"/>' for name in names)
+        title = self.env._("Migrated fields")
+        return (f'<data><xpath expr="//sheet/notebook" position="inside">'
+                f'<page string="{title}" name="crm_migration_fields">'
+                f'<group>{fields_xml}</group></page></xpath></data>')
+
+    # -- JSON export and import ------------------------------------------------------
+
+    def _export_data(self):
+        """The map as a JSON-serializable dict (reused on another database)."""
+        self.ensure_one()
+        return {
+            "format": EXPORT_FORMAT, "format_version": EXPORT_VERSION,
+            "source_kind": self.source_id.kind, "map_version": self.version,
+            "options": {"hold_conversion_errors": self.hold_conversion_errors,
+                        "apply_stage_probability": self.apply_stage_probability,
+                        "order_target": self.order_target},
+            "lines": [line._export_data() for line in self.line_ids.sorted(
+                lambda l: (l.object_sequence, l.object_key, l.sequence, l.source_path))],
+        }
+
+    def action_export_json(self):
+        """Download the map as a JSON file."""
+        self.ensure_one()
+        attachment = self.env["ir.attachment"].create({
+            "name": f"{self.source_id.name} map v{self.version}.json",
+            "raw": json.dumps(self._export_data(), ensure_ascii=False, indent=2).encode(),
+            "mimetype": "application/json", "res_model": self._name, "res_id": self.id,
+        })
+        return {"type": "ir.actions.act_url", "target": "download",
+                "url": f"/web/content/{attachment.id}?download=true"}
 
     @api.model
-    def _ensure_proposal(self, source):
-        """The source's newest map, proposed now if it has none."""
-        return source._current_map() or self._propose(source)
-
-    @api.model
-    def _propose(self, source):
-        """A new draft map of ``source`` from its schema's standard fields."""
+    def _import_data(self, source, data):
+        """A new draft map of ``source`` from exported data; the current one is kept as is."""
+        if not isinstance(data, dict) or data.get("format") != EXPORT_FORMAT:
+            raise UserError(self.env._("This file is not a crm_migration map."))
+        if data.get("source_kind") != source.kind:
+            raise UserError(self.env._("This map is for a %(kind)s source, not %(name)s.",
+                                       kind=data.get("source_kind"), name=source.name))
         schema = source._schema()
-        previous = source._current_map()
+        objects = {obj.key: obj for obj in schema.objects}
+        line_model = self.env["crm.migration.map.line"]
         lines = []
-        for obj in schema.objects:
-            for sequence, spec in enumerate(obj.fields, start=1):
-                lines.append(self.env["crm.migration.map.line"]._from_spec(obj, spec, sequence))
-        if not lines:
-            raise UserError(self.env._("The %s schema has no fields to map.", schema.label))
+        for item in data.get("lines") or ():
+            obj = objects.get(item.get("object"))
+            if not obj:
+                raise UserError(self.env._("Unknown object %s in the map file.", item.get("object")))
+            lines.append(line_model._from_export(obj, item))
+        options = data.get("options") or {}
+        current = source._current_map()
         return self.create({
-            "source_id": source.id,
-            "version": (previous.version + 1) if previous else 1,
+            "source_id": source.id, "version": (current.version + 1) if current else 1,
+            "hold_conversion_errors": bool(options.get("hold_conversion_errors")),
+            "apply_stage_probability": bool(options.get("apply_stage_probability")),
+            "order_target": options.get("order_target") if options.get("order_target") in (
+                "sale", "invoice") else "sale",
             "line_ids": [fields.Command.create(vals) for vals in lines],
         })
 
@@ -188,6 +481,8 @@ class CrmMigrationMapLine(models.Model):
     source_path = fields.Char("Source field", required=True, readonly=True)
     source_label = fields.Char("Source label", readonly=True)
     source_type = fields.Char(readonly=True)
+    custom = fields.Boolean(compute="_compute_custom", store=True,
+                            help="A custom field of the source account.")
     action = fields.Selection(
         [("existing", "Existing field"), ("new", "New custom field"), ("skip", "Do not migrate")],
         required=True, default="existing",
@@ -200,8 +495,14 @@ class CrmMigrationMapLine(models.Model):
         required=True, default="direct",
     )
     params = fields.Json()
+    relation = fields.Char("Linked model", compute="_compute_relation")
+    option_ids = fields.One2many("crm.migration.map.option", "line_id", "Options", copy=True)
     confidence = fields.Float(digits=(3, 2), default=1.0)
-    reasons = fields.Text()
+    reasons = fields.Json(help="[{code, params}] of the proposal's evidence.")
+    reasons_text = fields.Text("Why", compute="_compute_reasons_text")
+    profile = fields.Json(help="Profile of the source field when the line was proposed.")
+    fill_rate = fields.Float("Filled (%)", digits=(5, 1), readonly=True)
+    reviewed = fields.Boolean(help="Accepted by the admin.")
     required = fields.Boolean(readonly=True)
     note = fields.Text(readonly=True)
 
@@ -212,31 +513,160 @@ class CrmMigrationMapLine(models.Model):
          "Confidence is between 0 and 1."),
     ]
 
+    @api.depends("source_path")
+    def _compute_custom(self):
+        for line in self:
+            line.custom = (line.source_path or "").startswith("OtherProperties/")
+
+    @api.depends("params", "action", "target_field")
+    def _compute_relation(self):
+        for line in self:
+            line.relation = line._engine_params().get("relation") or False
+
+    @api.depends("reasons")
+    @api.depends_context("lang")
+    def _compute_reasons_text(self):
+        templates = {code: self.env._(text) for code, text in REASON_TEXTS.items()}
+        patterns = {code: self.env._(text) for code, text in PATTERN_NOUNS.items()}
+        converters = {code: self.env._(text) for code, text in CONVERTER_NOUNS.items()}
+        for line in self:
+            texts = []
+            for item in line.reasons or ():
+                reason = Reason(item["code"], item.get("params") or {})
+                try:
+                    texts.append(reason.text(templates, patterns, converters))
+                except (KeyError, ValueError):
+                    texts.append(reason.text())
+            line.reasons_text = "; ".join(texts) or False
+
+    # -- building lines ------------------------------------------------------------------
+
     @api.model
     def _from_spec(self, obj, spec, sequence):
-        """Values of a map line proposed from a schema field."""
+        """Values of a map line proposed from a standard field of the schema."""
         new = spec.new_field is not None
+        params = dict(spec.params)
+        if spec.aux_fields:
+            params["new_fields"] = [list(aux) for aux in spec.aux_fields]
         return {
-            "object_key": obj.key,
-            "object_label": obj.label,
-            "object_sequence": obj.sequence,
-            "target_model": obj.model,
-            "sequence": sequence,
-            "source_path": spec.path,
-            "source_label": spec.label_pt if spec.label_pt == spec.label else f"{spec.label_pt} ({spec.label})",
+            "object_key": obj.key, "object_label": obj.label, "object_sequence": obj.sequence,
+            "target_model": obj.model, "sequence": sequence, "source_path": spec.path,
+            "source_label": spec.label_pt if spec.label_pt == spec.label
+            else f"{spec.label_pt} ({spec.label})",
             "source_type": spec.type,
             "action": "skip" if not spec.target else ("new" if new else "existing"),
             "target_field": spec.target,
             "new_field_type": spec.new_field[0] if new else False,
             "new_field_label": spec.new_field[1] if new else False,
-            "converter": spec.converter,
-            "params": dict(spec.params, **({"new_fields": [list(aux) for aux in spec.aux_fields]}
-                                           if spec.aux_fields else {})),
-            "confidence": 1.0,
-            "reasons": self.env._("Standard %(object)s field.", object=obj.label),
-            "required": spec.required,
-            "note": spec.note,
+            "converter": spec.converter, "params": params, "confidence": 1.0,
+            "reasons": [{"code": "standard", "params": {"object": obj.label}}],
+            "reviewed": True, "required": spec.required, "note": spec.note,
         }
+
+    @api.model
+    def _from_proposal(self, obj, profile, proposal, sequence):
+        """Values of a map line for a custom field, from the proposal engine."""
+        params = dict(proposal.params)
+        options = [(str(key), name) for key, name in profile.options or ()]
+        keys = params.get("options") or {}
+        selection = dict(params.get("selection") or ())
+        return {
+            "object_key": obj.key, "object_label": obj.label, "object_sequence": obj.sequence,
+            "target_model": obj.model, "sequence": sequence, "source_path": profile.path,
+            "source_label": profile.label, "source_type": profile.source_type,
+            "action": proposal.action, "target_field": proposal.target,
+            "new_field_type": proposal.new_field_type or False,
+            "new_field_label": proposal.new_field_label or False,
+            "converter": proposal.converter if proposal.action != "skip" else CONVERTER,
+            "params": {key: value for key, value in params.items() if key != "options"},
+            "confidence": proposal.confidence,
+            "reasons": [reason.as_dict() for reason in proposal.reasons],
+            "profile": profile.data, "fill_rate": profile.fill_rate,
+            "required": profile.required,
+            "option_ids": [fields.Command.create({
+                "sequence": index, "source_key": key, "source_label": name,
+                "target": keys.get(key) or False,
+                "target_label": selection.get(keys.get(key)) or False,
+            }) for index, (key, name) in enumerate(options)],
+        }
+
+    def _export_data(self):
+        self.ensure_one()
+        return {
+            "object": self.object_key, "source": self.source_path, "sequence": self.sequence,
+            "label": self.source_label,
+            "type": self.source_type, "action": self.action, "target": self.target_field or None,
+            "new_field_type": self.new_field_type or None,
+            "new_field_label": self.new_field_label or None, "converter": self.converter,
+            "params": self.params or {}, "confidence": self.confidence, "reviewed": self.reviewed,
+            "options": [[o.source_key, o.source_label, o.target or None, o.target_label or None]
+                        for o in self.option_ids.sorted("sequence")],
+        }
+
+    @api.model
+    def _from_export(self, obj, item):
+        return {
+            "object_key": obj.key, "object_label": obj.label, "object_sequence": obj.sequence,
+            "target_model": obj.model, "source_path": item["source"],
+            "sequence": item.get("sequence", 10),
+            "source_label": item.get("label"), "source_type": item.get("type"),
+            "action": item.get("action") or "skip", "target_field": item.get("target") or False,
+            "new_field_type": item.get("new_field_type") or False,
+            "new_field_label": item.get("new_field_label") or False,
+            "converter": item.get("converter") or "direct", "params": item.get("params") or {},
+            "confidence": item.get("confidence", 1.0), "reviewed": bool(item.get("reviewed")),
+            "reasons": [{"code": "imported", "params": {}}],
+            "option_ids": [fields.Command.create({
+                "sequence": index, "source_key": str(key), "source_label": label,
+                "target": target or False, "target_label": target_label or False,
+            }) for index, (key, label, target, target_label) in enumerate(item.get("options") or ())],
+        }
+
+    # -- what the engine and the validation read -------------------------------------
+
+    def _target_ttype(self):
+        """Type of the field this line writes (existing or to create)."""
+        self.ensure_one()
+        if self.action == "new":
+            return self.new_field_type
+        field = self.env[self.target_model]._fields.get(self.target_field or "")
+        return field.type if field else None
+
+    def _engine_params(self):
+        """Converter params, completed from the line's target and option rows."""
+        self.ensure_one()
+        params = dict(self.params or {})
+        if self.converter != CONVERTER or self.action == "skip":
+            return params
+        params["ttype"] = self._target_ttype()
+        field = self.env[self.target_model]._fields.get(self.target_field or "")
+        if field and field.relational:
+            params["relation"] = field.comodel_name
+        if self.option_ids and params["ttype"] == "selection":
+            params["options"] = {o.source_key: o.target for o in self.option_ids if o.target}
+        return params
+
+    def _spec_targets(self):
+        """Every Odoo field name this line fills (its target and the converter's extra ones)."""
+        self.ensure_one()
+        params = self.params or {}
+        names = [self.target_field] + [params.get(key) for key in
+                                       ("mobile_target", "extra_target", "child_target")]
+        names += [name for name, _t, _l in params.get("new_fields", ())]
+        names += list(params.get("fills", ()))
+        return [name for name in names if name]
+
+    def _spec(self):
+        """This line for :func:`validate_map`."""
+        self.ensure_one()
+        profile = FieldProfile.from_dict(self.profile) if self.profile else None
+        return MapLineSpec(
+            self.object_key, self.target_model, self.source_path, self.source_type or "unknown",
+            self.action, self.target_field or None, self._target_ttype(), self.converter,
+            self._engine_params(), profile, self.source_label or "",
+            tuple((o.source_key, o.source_label) for o in self.option_ids))
+
+    # -- edits -----------------------------------------------------------------------
 
     def write(self, vals):
         self.map_id._ensure_editable()
@@ -252,3 +682,34 @@ class CrmMigrationMapLine(models.Model):
         if module and self.target_field not in self.env[self.target_model]._fields:
             return False
         return True
+
+    def action_open_options(self):
+        """The line with its options, to map source options value by value."""
+        self.ensure_one()
+        return {"type": "ir.actions.act_window", "res_model": self._name, "res_id": self.id,
+                "view_mode": "form", "target": "new",
+                "views": [(self.env.ref("crm_migration.crm_migration_map_line_view_form").id, "form")]}
+
+    def action_accept(self):
+        """Mark the selected lines as reviewed (bulk accept)."""
+        self.write({"reviewed": True})
+        return True
+
+
+class CrmMigrationMapOption(models.Model):
+    """One option of a source option field and the Odoo value it becomes."""
+
+    _name = "crm.migration.map.option"
+    _description = "Migration Field Map Option"
+    _order = "line_id, sequence, id"
+
+    line_id = fields.Many2one("crm.migration.map.line", required=True, ondelete="cascade", index=True)
+    sequence = fields.Integer()
+    source_key = fields.Char("Source option id", required=True)
+    source_label = fields.Char("Source option")
+    target = fields.Char("Odoo value", help="Selection key (or tag name) it becomes.")
+    target_label = fields.Char("Odoo label")
+
+    def write(self, vals):
+        self.line_id.map_id._ensure_editable()
+        return super().write(vals)

@@ -23,6 +23,7 @@ STATES = [
 ]
 JOBS = [
     ("extract", "Extracting"),
+    ("profile", "Profiling"),
     ("validate", "Validating"),
     ("load", "Loading"),
     ("rollback", "Rolling back"),
@@ -70,6 +71,7 @@ class CrmMigrationRun(models.Model):
     load_phase_ids = fields.One2many(
         "crm.migration.run.phase", "run_id", "Reconciliation", domain=[("kind", "=", "load")])
     issue_ids = fields.One2many("crm.migration.issue", "run_id", "Issues", readonly=True)
+    profile_ids = fields.One2many("crm.migration.profile", "run_id", "Profile", readonly=True)
     issue_count = fields.Integer(compute="_compute_issue_counts")
     error_count = fields.Integer(compute="_compute_issue_counts")
     progress = fields.Float(compute="_compute_progress", digits=(5, 1))
@@ -173,7 +175,7 @@ class CrmMigrationRun(models.Model):
                 raise UserError(self.env._("Nothing left to resume in %s.", run.name))
             failed.state = "running"
             sample = run.job_sample
-            state = {"extract": "draft", "validate": "mapped", "rollback": "failed",
+            state = {"extract": "draft", "profile": "draft", "validate": "mapped", "rollback": "failed",
                      "load": "validated" if sample else "running"}[failed.kind]
             run.write({"job": failed.kind, "state": state, "error": False})
             run._wake_up()
@@ -194,8 +196,8 @@ class CrmMigrationRun(models.Model):
             fmap = run.source_id._confirmed_map()
             if not fmap:
                 raise UserError(self.env._(
-                    "The map of %(source)s is not confirmed. Review it and confirm it "
-                    "before any record moves.", source=run.source_id.name))
+                    "The map of %(name)s is not confirmed. Review it and confirm it "
+                    "before any record moves.", name=run.source_id.name))
             run.map_id = fmap
 
     # -- jobs ------------------------------------------------------------------------
@@ -228,6 +230,11 @@ class CrmMigrationRun(models.Model):
             for sequence, entity in enumerate(self._entities_to_extract(), start=1):
                 phases.append({"kind": kind, "key": entity.name, "name": entity.name,
                                "sequence": sequence})
+        elif kind == "profile":
+            for obj in schema.objects:
+                if (obj.fields or obj.custom_scope is not None) and self._objects_installed(obj):
+                    phases.append({"kind": kind, "key": obj.key, "name": obj.label,
+                                   "sequence": obj.sequence})
         elif kind in ("validate", "load"):
             for obj in schema.objects:
                 missing = [m for m in obj.requires if not self._module_installed(m)]
@@ -247,15 +254,19 @@ class CrmMigrationRun(models.Model):
 
     def _entities_to_extract(self):
         schema = self.source_id._schema()
-        names = set()
+        names = {entity.name for entity in schema.metadata}
         for obj in schema.objects:
-            if all(self._module_installed(m) for m in obj.requires):
+            if self._objects_installed(obj):
                 names.add(obj.entity)
                 names.update(obj.needs)
         # A nested entity is staged from its parent's pages, never read on its own.
         names.update(entity.nested_in for entity in schema.entities
                      if entity.name in names and entity.nested_in)
         return [entity for entity in schema.entities if entity.name in names and not entity.nested_in]
+
+    def _objects_installed(self, obj):
+        """Whether the Odoo modules an object needs are installed."""
+        return all(self._module_installed(name) for name in obj.requires)
 
     def _module_installed(self, name):
         return bool(self.env["ir.module.module"].sudo().search_count(
@@ -283,9 +294,15 @@ class CrmMigrationRun(models.Model):
             return False
         phase = self.phase_ids.filtered(
             lambda p: p.kind == self.job and p.state in ("pending", "running")).sorted("sequence")[:1]
+        if not phase and self.job == "load":
+            fixup = self.phase_ids.filtered(
+                lambda p: p.kind == "load" and p.state == "done" and not p.fixed_up).sorted("sequence")[:1]
+            if fixup:
+                fixup._fix_up_references()
+                return True
         if not phase:
             self._finish_job()
-            return False
+            return bool(self.job)  # a step may chain the next one
         try:
             with self.env.cr.savepoint():
                 phase._process_batch()
@@ -308,14 +325,16 @@ class CrmMigrationRun(models.Model):
         values = {"job": False}
         if kind == "extract":
             self.env["crm.migration.loader.users"]._match_all(self.source_id)
-            self.env["crm.migration.map"]._ensure_proposal(self.source_id)
-            if self.mode == "delta":
-                values["job"] = "load"
-                self.env["crm.migration.run.phase"].create(self._plan("load", False))
+            next_job = "load" if self.mode == "delta" else "profile"
+            if next_job == "load":
                 self._require_confirmed_map()
+                self.map_id._provision(self)
                 values["state"] = "running"
-            else:
-                values["state"] = "mapped" if self.source_id._confirmed_map() else "profiled"
+            values["job"] = next_job
+            self.env["crm.migration.run.phase"].create(self._plan(next_job, False))
+        elif kind == "profile":
+            fmap = self.env["crm.migration.map"]._propose(self)
+            values["state"] = "mapped" if fmap.state == "confirmed" else "profiled"
         elif kind == "validate":
             values["state"] = "validated"
         elif kind == "load" and sample:

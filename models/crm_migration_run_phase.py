@@ -42,6 +42,7 @@ class CrmMigrationRunPhase(models.Model):
     warnings = fields.Integer("With warnings")
     errors = fields.Integer("With errors")
     notice = fields.Char()
+    fixed_up = fields.Boolean(help="References to records loaded later in the phase were resolved.")
     started_at = fields.Datetime()
     finished_at = fields.Datetime()
 
@@ -62,7 +63,7 @@ class CrmMigrationRunPhase(models.Model):
 
     def _count_total(self):
         run = self.run_id
-        if self.kind == "extract":
+        if self.kind in ("extract", "profile"):
             return 0
         if self.kind == "rollback":
             return self.env["crm.migration.journal"].search_count([("run_id", "=", run.id)])
@@ -133,6 +134,11 @@ class CrmMigrationRunPhase(models.Model):
             self.total = self.done
             self._finish()
 
+    def _process_profile_batch(self):
+        read = self.env["crm.migration.profile"]._profile_object(self.run_id, self._object())
+        self.write({"done": read, "total": self._staged_count()})
+        self._finish()
+
     def _process_validate_batch(self):
         staged = self._next_staged()
         if not staged:
@@ -150,6 +156,27 @@ class CrmMigrationRunPhase(models.Model):
         obj = self._object()
         self._add(self.env[obj.loader]._load_batch(self, obj, staged))
         self.cursor = str(staged[-1].id)
+
+    def _fix_up_references(self):
+        """Load again the records whose references pointed to records loaded after them
+        (e.g. a company whose custom field refers to a person). Figures stay as they are:
+        the records were already counted; their issues are logged anew."""
+        self.fixed_up = True
+        issues = self.env["crm.migration.issue"].search([
+            ("run_id", "=", self.run_id.id), ("step", "=", "load"), ("phase", "=", self.key),
+            ("code", "=", "unresolved_reference")])
+        if not issues:
+            return
+        obj = self._object()
+        keys = set(issues.mapped("source_key"))
+        staged = self.env["crm.migration.record"].search([
+            ("source_id", "=", self.run_id.source_id.id), ("entity", "=", obj.entity),
+            ("source_key", "in", list(keys)), ("state", "in", ("loaded", "held"))])
+        self.env["crm.migration.issue"].search([
+            ("run_id", "=", self.run_id.id), ("step", "=", "load"), ("phase", "=", self.key),
+            ("source_key", "in", staged.mapped("source_key"))]).unlink()
+        for start in range(0, len(staged), self.run_id.source_id.batch_size):
+            self.env[obj.loader]._load_batch(self, obj, staged[start:start + self.run_id.source_id.batch_size])
 
     def _process_rollback_batch(self):
         run = self.run_id

@@ -62,8 +62,9 @@ class TestBadInput(SandboxCase):
             partner = self.partners[source_id]
             if not partner.parent_id:
                 self.assertFalse(partner.vat)
-            self.assertIn(self.contacts[source_id]["Register"], self.issues(
-                self.first_run, "invalid_register", source_id)[0].message)
+            issues = self.issues(self.first_run, "invalid_register", source_id)
+            self.assertIn(self.contacts[source_id]["Register"],
+                          issues.filtered(lambda i: i.field == "Register")[0].message)
 
     def test_owner_without_odoo_user_is_left_unassigned_and_flagged(self):
         owned = [i for i, c in self.contacts.items() if c.get("OwnerId") and i in self.partners]

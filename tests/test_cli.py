@@ -3,6 +3,7 @@
 It runs against the CRM-only database that ``make test`` prepares
 (``CRM_MIGRATION_CLI_DB``), since its runs commit batch by batch.
 """
+import json
 import os
 import signal
 import subprocess
@@ -13,7 +14,10 @@ from pathlib import Path
 import psycopg2
 
 import odoo
+from odoo import SUPERUSER_ID, api
+from odoo.modules.registry import Registry
 from odoo.tests import BaseCase
+from odoo.tests.common import get_db_name
 
 from ..sandbox.ploomes import PloomesSandbox
 
@@ -44,6 +48,15 @@ class TestCli(BaseCase):
             return process
         out, err = process.communicate(timeout=600)
         return process.returncode, out, err
+
+    def cli_map(self, action, url, path, *args):
+        command = [
+            sys.executable, str(ODOO_BIN), f"--addons-path={self.addons}", "crm_migration", "map",
+            action, "-c", self.config, "-d", self.database, "--source", "ploomes", "--url", url,
+            "--file", path, *args,
+        ]
+        done = subprocess.run(command, capture_output=True, text=True, timeout=300)
+        return done.returncode, done.stdout, done.stderr
 
     def query(self, sql, params=()):
         with psycopg2.connect(dbname=self.database) as conn, conn.cursor() as cr:
@@ -121,3 +134,41 @@ class TestCli(BaseCase):
             WHERE s.url = %s AND i.entity = 'Contacts'
         """, (sandbox.base_url,))[0][0]
         self.assertEqual(bound, count)
+
+    def test_map_confirmed_on_one_database_is_reused_on_another(self):
+        path = os.path.join(odoo.tools.config["data_dir"], f"map-{os.getpid()}.json")
+        self.addCleanup(lambda: os.path.exists(path) and os.remove(path))
+        with PloomesSandbox(seed=36, scale=40, rate_limit=0) as staging:
+            code, _out, err = self.cli(staging, "--accept-proposed-map", "--sample", "3")
+            self.assertEqual(code, 0, err)
+            code, out, err = self.cli_map("export", staging.base_url, path)
+            self.assertEqual(code, 0, err)
+        with open(path, encoding="utf-8") as handle:
+            data = json.load(handle)
+        self.assertTrue(any(line["source"].startswith("OtherProperties/") for line in data["lines"]))
+        # another database (this suite's): the import is the same map, line for line
+        with Registry(get_db_name()).cursor() as cr:
+            env = api.Environment(cr, SUPERUSER_ID, {})
+            source = env["crm.migration.source"].create(
+                {"name": "Production", "url": "http://127.0.0.1:7", "api_key": "k"})
+            imported = env["crm.migration.map"]._import_data(source, data)
+            self.assertEqual(imported._export_data()["lines"], data["lines"])
+            cr.rollback()
+        # and a production source that starts from the confirmed import needs no review
+        with PloomesSandbox(seed=36, scale=40, rate_limit=0) as production:
+            code, out, err = self.cli_map("import", production.base_url, path,
+                                          "--key", production.key, "--confirm")
+            self.assertEqual(code, 0, err)
+            self.assertIn("confirmed", out)
+            code, out, err = self.cli(production, "--sample", "3")
+        self.assertEqual(code, 0, err)
+        self.assertIn("Sample reconciliation", out)
+
+    def test_map_import_of_a_bad_file_is_refused(self):
+        path = os.path.join(odoo.tools.config["data_dir"], f"bad-{os.getpid()}.json")
+        self.addCleanup(lambda: os.path.exists(path) and os.remove(path))
+        with open(path, "w", encoding="utf-8") as handle:
+            handle.write("{not json")
+        code, _out, err = self.cli_map("import", "http://127.0.0.1:6", path, "--key", "k")
+        self.assertEqual(code, 2)
+        self.assertIn("Cannot import", err)

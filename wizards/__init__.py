@@ -1,1 +1,2 @@
 from . import crm_migration_setup
+from . import crm_migration_map_import
