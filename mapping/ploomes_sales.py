@@ -382,6 +382,17 @@ def _section_fields(parent_entity, parent_col):
 
 
 LINE_DEFAULTS = {"tax_id": [(6, 0, [])]}
+#: Custom fields (``/Fields`` with these EntityIds) of each object go through the generic
+#: custom-field proposal: 11 product group, 10 product, 7 quote, 8 quote section, 14 quote
+#: line, 4 order, 5 order section, 20 order line.
+#: Required Odoo fields that Odoo computes for the records of each model (no line needed).
+COMPUTED = {
+    "product.template": ("uom_po_id",),
+    "sale.order": ("partner_invoice_id", "partner_shipping_id"),
+    "sale.order.line": ("customer_lead", "price_unit"),
+    "account.move": ("journal_id", "date", "currency_id"),
+    "account.move.line": ("currency_id", "display_type"),
+}
 
 INVOICE_FIELDS = (
     F("Id", "Ploomes ID", "ID Ploomes", "id", "x_ploomes_id", "source_id",
@@ -424,7 +435,7 @@ OBJECTS = (
     ),
     SourceObject(
         "product_groups", "Products@Groups", "Product groups", "Grupos de produtos",
-        "product.category", 61, requires=PRODUCTS,
+        "product.category", 61, custom_scope=11, requires=PRODUCTS,
         fields=(
             F("Name", "Name", "Nome", "string", "name", "text", required=True),
             F("FamilyId", "Family", "Família", "reference", "parent_id", "ref",
@@ -436,7 +447,7 @@ OBJECTS = (
     ),
     SourceObject(
         "products", "Products", "Products", "Produtos", "product.template", 62,
-        requires=PRODUCTS, loader="crm.migration.loader.product", needs=("Currencies",),
+        computed=COMPUTED["product.template"], custom_scope=10, requires=PRODUCTS, loader="crm.migration.loader.product", needs=("Currencies",),
         defaults={"sale_ok": True, "taxes_id": [(6, 0, [])]},
         fields=(
             F("Id", "Ploomes ID", "ID Ploomes", "id", "x_ploomes_id", "source_id",
@@ -470,17 +481,17 @@ OBJECTS = (
     ),
     SourceObject(
         "quotes", "Quotes", "Quotes", "Propostas", "sale.order", 90,
-        where={"LastReview": True}, requires=SALES, loader="crm.migration.loader.sale.order",
+        where={"LastReview": True}, computed=COMPUTED["sale.order"], custom_scope=7, requires=SALES, loader="crm.migration.loader.sale.order",
         needs=("Quotes@ApprovalStatus",), fields=QUOTE_FIELDS,
     ),
     SourceObject(
         "quote_sections", "Quotes@Sections", "Quote sections", "Blocos de propostas",
-        "sale.order.line", 91, requires=SALES, loader="crm.migration.loader.sale.line",
+        "sale.order.line", 91, computed=COMPUTED["sale.order.line"], custom_scope=8, requires=SALES, loader="crm.migration.loader.sale.line",
         defaults={"display_type": "line_section"}, fields=_section_fields("Quotes", "QuoteId"),
     ),
     SourceObject(
         "quote_lines", "Quotes@Products", "Quote lines", "Itens de propostas",
-        "sale.order.line", 92, requires=SALES, loader="crm.migration.loader.sale.line",
+        "sale.order.line", 92, computed=COMPUTED["sale.order.line"], custom_scope=14, requires=SALES, loader="crm.migration.loader.sale.line",
         defaults=LINE_DEFAULTS, needs=("Products",),
         fields=_line_fields("Quotes", "QuoteId", "Quotes@Sections"),
     ),
@@ -501,7 +512,7 @@ OBJECTS = (
     ),
     SourceObject(
         "quote_states", "Quotes", "Quote status", "Situação das propostas", "sale.order", 94,
-        where={"LastReview": True}, identity="Quotes", requires=SALES,
+        where={"LastReview": True}, identity="Quotes", creates=False, requires=SALES,
         loader="crm.migration.loader.sale.state", needs=("Orders",),
         fields=(
             F("ExternallyAccepted", "Status", "Situação", "boolean", "state", "quote_state",
@@ -513,17 +524,17 @@ OBJECTS = (
     ),
     SourceObject(
         "orders", "Orders", "Orders", "Vendas", "sale.order", 100,
-        requires=SALES, loader="crm.migration.loader.sale.order",
+        computed=COMPUTED["sale.order"], custom_scope=4, requires=SALES, loader="crm.migration.loader.sale.order",
         needs=("Quotes@ApprovalStatus", "Orders@Stages"), fields=ORDER_FIELDS,
     ),
     SourceObject(
         "order_sections", "Orders@Sections", "Order sections", "Blocos de vendas",
-        "sale.order.line", 101, requires=SALES, loader="crm.migration.loader.sale.line",
+        "sale.order.line", 101, computed=COMPUTED["sale.order.line"], custom_scope=5, requires=SALES, loader="crm.migration.loader.sale.line",
         defaults={"display_type": "line_section"}, fields=_section_fields("Orders", "OrderId"),
     ),
     SourceObject(
         "order_lines", "Orders@Products", "Order lines", "Itens de vendas", "sale.order.line", 102,
-        requires=SALES, loader="crm.migration.loader.sale.line", defaults=LINE_DEFAULTS,
+        computed=COMPUTED["sale.order.line"], custom_scope=20, requires=SALES, loader="crm.migration.loader.sale.line", defaults=LINE_DEFAULTS,
         needs=("Products",), fields=_line_fields("Orders", "OrderId", "Orders@Sections") + (
             F("Bonus", "Bonus", "Bonificação", "boolean", None,
               note="A bonus line keeps its price; Odoo has no bonus flag."),
@@ -531,7 +542,7 @@ OBJECTS = (
     ),
     SourceObject(
         "order_states", "Orders", "Order status", "Situação das vendas", "sale.order", 103,
-        identity="Orders", requires=SALES, loader="crm.migration.loader.sale.state",
+        identity="Orders", creates=False, requires=SALES, loader="crm.migration.loader.sale.state",
         needs=("Orders@Stages",),
         fields=(
             F("StageId", "Status", "Situação", "reference", "state", "order_state",
@@ -544,25 +555,25 @@ OBJECTS = (
     # The map may send orders to draft customer invoices instead (``order_target``).
     SourceObject(
         "order_invoices", "Orders", "Orders as invoices", "Vendas como faturas", "account.move",
-        105, identity="Orders#invoice", requires=INVOICING,
+        105, identity="Orders#invoice", computed=COMPUTED["account.move"], custom_scope=4, requires=INVOICING,
         loader="crm.migration.loader.sale.order", defaults={"move_type": "out_invoice"},
         fields=INVOICE_FIELDS,
     ),
     SourceObject(
         "order_invoice_sections", "Orders@Sections", "Invoice sections", "Blocos de faturas",
-        "account.move.line", 106, identity="Orders@Sections#invoice", requires=INVOICING,
+        "account.move.line", 106, identity="Orders@Sections#invoice", computed=COMPUTED["account.move.line"], requires=INVOICING,
         loader="crm.migration.loader.sale.line", defaults={"display_type": "line_section"},
         fields=_invoice_line_fields(section=True),
     ),
     SourceObject(
         "order_invoice_lines", "Orders@Products", "Invoice lines", "Itens de faturas",
-        "account.move.line", 107, identity="Orders@Products#invoice", requires=INVOICING,
+        "account.move.line", 107, identity="Orders@Products#invoice", computed=COMPUTED["account.move.line"], requires=INVOICING,
         loader="crm.migration.loader.sale.line", defaults={"tax_ids": [(6, 0, [])]},
         needs=("Products",), fields=_invoice_line_fields(),
     ),
     SourceObject(
         "order_invoice_totals", "Orders", "Invoice totals", "Totais das faturas", "account.move",
-        108, identity="Orders#invoice", requires=INVOICING,
+        108, identity="Orders#invoice", creates=False, requires=INVOICING,
         loader="crm.migration.loader.sale.state",
     ),
 )

@@ -52,6 +52,8 @@ class SourceObject:
     needs: tuple = ()         # reference tables (entities) its converters read
     identity: str = None      # identity-map namespace when two objects share one entity
     optional: tuple = ()      # Odoo fields left out (and flagged) when Odoo refuses the record
+    creates: bool = True      # False: only updates records another object created
+    computed: tuple = ()      # required Odoo fields Odoo computes for these records
     custom_scope: int = None  # which custom-field definitions apply (Ploomes: their EntityId)
 
     @property

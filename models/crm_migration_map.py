@@ -175,7 +175,11 @@ class CrmMigrationMap(models.Model):
         schema = self.source_id._schema()
         models_ = {line.target_model for line in applying}
         targets = {model: self._targets(model) for model in models_}
-        defaults = {obj.key: list(obj.defaults or ()) for obj in schema.objects}
+        # An object that only updates records another object created (e.g. the status of
+        # orders) needs no required field: its records exist when it runs.
+        defaults = {obj.key: list(obj.defaults or ()) + list(obj.computed) if obj.creates else
+                    [target.name for target in targets.get(obj.model, ())]
+                    for obj in schema.objects}
         specs = [line._spec() for line in applying]
         for error in validate_map(specs, targets, defaults):
             errors.append(self._error_text(error))

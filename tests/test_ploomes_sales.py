@@ -114,6 +114,52 @@ class TestPloomesSales(SandboxCase):
         self.assertEqual(phase.state, "done")
         self.assertEqual(phase.skipped, self.phase(self.first_run, "quote_lines").skipped)
 
+    # -- custom fields --------------------------------------------------------------------
+
+    def custom_target(self, object_key, field_name, entity_id):
+        """(Ploomes key, Odoo field) the confirmed map sends a custom field to."""
+        key = next(f["Key"] for f in self.sandbox.dataset.iter("Fields")
+                   if f["Name"] == field_name and f["EntityId"] == entity_id)
+        line = self.first_run.map_id.line_ids.filtered(
+            lambda l: l.object_key == object_key and l.source_path == f"OtherProperties/{key}")
+        self.assertEqual(line.action in ("new", "existing"), True, field_name)
+        return key, line.target_field
+
+    def test_custom_fields_of_sales_objects_keep_type_and_value(self):
+        cases = [  # (object, field, EntityId, sources, records, value column)
+            ("products", "Custo", 10, self.products, self.templates, "DecimalValue"),
+            ("products", "NCM", 10, self.products, self.templates, "StringValue"),
+            ("products", "Importado", 10, self.products, self.templates, "BoolValue"),
+            ("quotes", "Condição especial", 7, self.quotes, self.quote_orders, "StringValue"),
+            ("orders", "Número da NF-e", 4, self.orders, self.order_orders, "StringValue"),
+        ]
+        for object_key, name, entity_id, sources, records, column in cases:
+            key, target = self.custom_target(object_key, name, entity_id)
+            checked = 0
+            for source_id, source in sources.items():
+                row = next((r for r in source["OtherProperties"] if r["FieldKey"] == key), None)
+                value = records[source_id].with_context(active_test=False)[target]
+                if row is None or row[column] is None:
+                    continue
+                checked += 1
+                if column == "DecimalValue":
+                    self.assertAlmostEqual(value, row[column], places=2, msg=name)
+                else:
+                    self.assertEqual(value, row[column], name)
+            self.assertTrue(checked, name)
+        self.assertEqual(self.custom_target("products", "Custo", 10)[1], "standard_price")
+
+    def test_a_custom_product_field_of_a_deal_links_the_product(self):
+        key, target = self.custom_target("deals", "Produto principal", 2)
+        linked = 0
+        for deal_id, deal in self.deals.items():
+            row = next((r for r in deal["OtherProperties"] if r["FieldKey"] == key), None)
+            if row and row["ProductValueId"]:
+                linked += 1
+                lead = self.leads[deal_id].with_context(active_test=False)
+                self.assertEqual(lead[target], self.variants[row["ProductValueId"]])
+        self.assertTrue(linked)
+
     # -- catalogue ----------------------------------------------------------------------
 
     def test_families_and_groups_are_a_category_tree(self):

@@ -216,3 +216,18 @@ def test_orders_go_to_sales_orders_or_invoices_never_both():
     assert sale <= keys and invoice <= keys and not sale & invoice
     lines = {spec.target for spec in ploomes.SCHEMA.object("order_invoice_lines").fields}
     assert {"move_id", "product_id", "quantity", "price_unit", "discount"} <= lines
+
+
+def test_a_custom_product_reference_links_the_product_variant():
+    ctx = SalesContext(identities={("Products", "4"): 40, ("Products#variant", "4"): 44},
+                       staged={("Products", "5"): {}})
+
+    def custom(product_id, relation):
+        record = {"OtherProperties": [{"FieldKey": "k", "ProductValueId": product_id}]}
+        return run("custom", None, record, source="OtherProperties/k", ctx=ctx,
+                   type="product", ttype="many2one", relation=relation)
+
+    assert custom(4, "product.product")[0] == {"x": 44}
+    assert custom(4, "product.template")[0] == {"x": 40}
+    values, problems = custom(5, "product.product")
+    assert values == {"x": False} and codes(problems) == ["unresolved_reference"]
