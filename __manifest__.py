@@ -18,6 +18,7 @@
         "views/crm_migration_run_views.xml",
         "views/crm_migration_source_views.xml",
         "views/crm_stage_views.xml",
+        "views/crm_migration_automation_views.xml",
         "wizards/crm_migration_setup_views.xml",
         "wizards/crm_migration_map_import_views.xml",
         "views/crm_migration_menus.xml",
@@ -26,6 +27,9 @@
         "web.assets_backend": [
             "crm_migration/static/src/js/run_autorefresh.js",
             "crm_migration/static/src/xml/run_autorefresh.xml",
+        ],
+        "web.assets_tests": [
+            "crm_migration/static/tests/tours/crm_migration_tour.js",
         ],
     },
     "installable": True,

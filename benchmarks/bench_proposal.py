@@ -18,14 +18,13 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from mapping.ploomes import SCHEMA  # noqa: E402
-from mapping.ploomes_fields import ENTITY_OBJECTS, source_field  # noqa: E402
+from mapping.ploomes_fields import source_field  # noqa: E402
 from mapping.profile import SourceFieldInfo, profile_object, profile_values  # noqa: E402
 from mapping.propose import (NEW_TTYPES, ODOO_TARGETS, compatibility, propose_field,  # noqa: E402
                              propose_object)
 
 CASES = ROOT / "mapping" / "tests" / "cases" / "labelled_fields.json"
-ENTITY_NAMES = {1: "Contacts", 2: "Deals", 10: "Products", 7: "Quotes", 4: "Orders"}
-CONTACT_TYPES = {"companies": 1, "people": 2}
+CUSTOM_OBJECTS = [obj for obj in SCHEMA.objects if obj.custom_scope is not None]
 
 
 def load_cases(path=CASES):
@@ -100,16 +99,14 @@ def sandbox_fields(dataset):
     """``{entity id: [SourceFieldInfo]}`` of the sandbox's custom fields."""
     by_entity = defaultdict(list)
     for definition in dataset.iter("Fields"):
-        if definition.get("Dynamic") and definition.get("EntityId") in ENTITY_OBJECTS:
+        if definition.get("Dynamic") and any(o.custom_scope == definition.get("EntityId")
+                                             for o in CUSTOM_OBJECTS):
             by_entity[definition["EntityId"]].append(source_field(definition))
     return by_entity
 
 
-def object_payloads(dataset, entity_id, object_key, limit):
-    payloads = dataset.iter(ENTITY_NAMES[entity_id])
-    if object_key in CONTACT_TYPES:
-        payloads = (p for p in payloads if p.get("TypeId") == CONTACT_TYPES[object_key])
-    return itertools.islice(payloads, limit)
+def object_payloads(dataset, obj, limit):
+    return itertools.islice((p for p in dataset.iter(obj.entity) if obj.accepts(p)), limit)
 
 
 def standard_targets(object_key, data):
@@ -153,18 +150,19 @@ def print_sandbox(seed, scale, limit, verbose):
     try:
         fields = sandbox_fields(sandbox.dataset)
         per_type, rows = defaultdict(lambda: [0, 0]), []
-        for entity_id, objects in sorted(ENTITY_OBJECTS.items()):
-            for object_key, model in objects:
-                infos = fields.get(entity_id, [])
-                payloads = object_payloads(sandbox.dataset, entity_id, object_key, limit)
-                profiles = profile_object(payloads, [f.path for f in infos])
-                proposals = propose_object(infos, profiles, ODOO_TARGETS[model], model=model,
-                                           taken=standard_targets(object_key, data))
-                for info, proposal in zip(infos, proposals):
-                    good = judged(info, profiles[info.path], proposal, ODOO_TARGETS[model])
-                    per_type[info.type][0] += good
-                    per_type[info.type][1] += 1
-                    rows.append((good, object_key, info, proposal))
+        for obj in CUSTOM_OBJECTS:
+            if obj.model not in ODOO_TARGETS:
+                continue
+            infos = fields.get(obj.custom_scope, [])
+            payloads = object_payloads(sandbox.dataset, obj, limit)
+            profiles = profile_object(payloads, [f.path for f in infos])
+            proposals = propose_object(infos, profiles, ODOO_TARGETS[obj.model], model=obj.model,
+                                       taken=standard_targets(obj.key, data))
+            for info, proposal in zip(infos, proposals):
+                good = judged(info, profiles[info.path], proposal, ODOO_TARGETS[obj.model])
+                per_type[info.type][0] += good
+                per_type[info.type][1] += 1
+                rows.append((good, obj.key, info, proposal))
     finally:
         sandbox.stop()
     correct, total = sum(v[0] for v in per_type.values()), sum(v[1] for v in per_type.values())

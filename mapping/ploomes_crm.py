@@ -1,4 +1,5 @@
 """Ploomes CRM core: users, tags, companies, people, pipelines and deals."""
+from . import automations  # noqa: F401  (registers the automation converters)
 from .converters import convert_ref, converter, is_empty, value_at
 from .schema import Entity, SourceField as F, SourceObject
 
@@ -14,6 +15,12 @@ ENTITIES = (
     Entity("Cities", lookup=True),
     Entity("Cities@Countries", lookup=True, delta=False),
     Entity("Cities@Countries@States", lookup=True, delta=False),
+    Entity("Contacts@Status", lookup=True, delta=False),
+    Entity("Contacts@Classes", lookup=True, delta=False),
+    Entity("Contacts@Relationships", lookup=True, delta=False),
+    Entity("Contacts@LinesOfBusiness", lookup=True, delta=False),
+    Entity("Contacts@NumbersOfEmployees", lookup=True),
+    Entity("Departments", lookup=True),
     Entity("Contacts", expand=CONTACTS_EXPAND),
     Entity("Currencies", lookup=True, delta=False),
     Entity("Contacts@Origins", lookup=True, delta=False),
@@ -23,6 +30,10 @@ ENTITIES = (
     Entity("Deals@LossReasons", lookup=True),
     Entity("Deals", expand="OtherProperties,Tags"),
     Entity("Deals/GetDeletedDeals"),
+    Entity("Fields@Entities", lookup=True, delta=False),
+    Entity("Automations@Triggers", lookup=True, delta=False),
+    Entity("Automations@Actions@Actions", lookup=True, delta=False),
+    Entity("Automations", expand="Actions"),
 )
 
 ADDRESS_FIELDS = (
@@ -51,6 +62,21 @@ PARTNER_FIELDS = (
     F("OwnerId", "Owner", "Responsável", "user", "user_id", "user"),
     F("Tags", "Tags", "Marcadores", "tags", "category_id", "tags", {"entity": "Tags"}),
     F("Note", "Notes", "Observações", "text", "comment", "html"),
+    F("StatusId", "Status", "Situação", "reference", "x_ploomes_status", "lookup_name",
+      {"entity": "Contacts@Status"}, new_field=("char", "Ploomes status")),
+    F("OriginId", "Origin", "Origem", "reference", "x_ploomes_origin", "lookup_name",
+      {"entity": "Contacts@Origins"}, new_field=("char", "Origin")),
+    F("RelationshipId", "Relationship", "Relacionamento", "reference", "x_ploomes_relationship",
+      "lookup_name", {"entity": "Contacts@Relationships"}, new_field=("char", "Relationship")),
+    F("ClassId", "Rating", "Classificação", "reference", "x_ploomes_class", "lookup_name",
+      {"entity": "Contacts@Classes"}, new_field=("char", "Rating")),
+    F("Skype", "Skype", "Skype", "string", "x_ploomes_skype", "text", new_field=("char", "Skype")),
+    F("Facebook", "Facebook", "Facebook", "url", "x_ploomes_facebook", "text",
+      new_field=("char", "Facebook")),
+    F("EmailMarketing", "Accepts e-mail marketing", "Aceita e-mail marketing", "boolean",
+      "x_ploomes_email_marketing", "boolean", new_field=("boolean", "Accepts e-mail marketing")),
+    F("Latitude", "Latitude", "Latitude", "decimal", "partner_latitude", "float"),
+    F("Longitude", "Longitude", "Longitude", "decimal", "partner_longitude", "float"),
 )
 
 COMPANY_FIELDS = PARTNER_FIELDS + ADDRESS_FIELDS + (
@@ -58,6 +84,15 @@ COMPANY_FIELDS = PARTNER_FIELDS + ADDRESS_FIELDS + (
     F("LegalName", "Legal name", "Razão social", "string", "x_ploomes_legal_name", "text",
       new_field=("char", "Legal name")),
     F("Website", "Website", "Site", "url", "website", "direct"),
+    F("LineOfBusinessId", "Industry", "Segmento", "reference", "industry_id", "record_by_name",
+      {"entity": "Contacts@LinesOfBusiness", "model": "res.partner.industry", "create": True}),
+    F("NumberOfEmployeesId", "Employees", "Número de funcionários", "reference",
+      "x_ploomes_employees", "lookup_name", {"entity": "Contacts@NumbersOfEmployees"},
+      new_field=("char", "Employees")),
+    F("CNAECode", "CNAE code", "Código CNAE", "string", "x_ploomes_cnae", "text",
+      new_field=("char", "CNAE")),
+    F("CNAEName", "CNAE activity", "Atividade CNAE", "string", "x_ploomes_cnae_name", "text",
+      new_field=("char", "CNAE activity")),
 )
 
 PERSON_FIELDS = PARTNER_FIELDS + ADDRESS_FIELDS + (
@@ -72,7 +107,16 @@ PERSON_FIELDS = PARTNER_FIELDS + ADDRESS_FIELDS + (
       note="Odoo copies the company's Tax ID onto its contacts: the CPF of a person "
            "with a company goes to the 'CPF' field."),
     F("RoleId", "Job title", "Cargo", "reference", "function", "lookup_name", {"entity": "Roles"}),
+    F("DepartmentId", "Department", "Departamento", "reference", "x_ploomes_department",
+      "lookup_name", {"entity": "Departments"}, new_field=("char", "Department")),
+    F("Birthday", "Birthday", "Aniversário", "date", "x_ploomes_birthday", "date",
+      new_field=("date", "Birthday")),
+    F("IdentityDocument", "Identity document (RG)", "RG", "string", "x_ploomes_rg", "text",
+      new_field=("char", "Identity document (RG)")),
 )
+
+CONTACT_LOOKUPS = ("PhoneTypes", "Cities", "Cities@Countries", "Cities@Countries@States",
+                   "Contacts@Status", "Contacts@Origins", "Contacts@Relationships", "Contacts@Classes")
 
 # Odoo validates a Tax ID against the partner's country (base_vat): a CNPJ on a
 # company with a foreign address is refused; the partner then loads without it.
@@ -95,14 +139,13 @@ OBJECTS = (
         "companies", "Contacts", "Companies", "Empresas", "res.partner", 30,
         where={"TypeId": 1}, defaults={"is_company": True}, fields=COMPANY_FIELDS,
         loader="crm.migration.loader.partner", optional=PARTNER_OPTIONAL, custom_scope=1,
-        needs=("Roles", "PhoneTypes", "Cities", "Cities@Countries", "Cities@Countries@States"),
+        needs=CONTACT_LOOKUPS + ("Contacts@LinesOfBusiness", "Contacts@NumbersOfEmployees"),
     ),
     SourceObject(
         "people", "Contacts", "People", "Pessoas", "res.partner", 40,
         where={"TypeId": 2}, defaults={"is_company": False},
         fields=PERSON_FIELDS, loader="crm.migration.loader.partner", optional=PARTNER_OPTIONAL,
-        custom_scope=1,
-        needs=("Roles", "PhoneTypes", "Cities", "Cities@Countries", "Cities@Countries@States"),
+        custom_scope=1, needs=CONTACT_LOOKUPS + ("Roles", "Departments"),
     ),
 )
 
@@ -247,6 +290,29 @@ OBJECTS += (
     SourceObject(
         "deleted_deals", "Deals/GetDeletedDeals", "Deleted deals", "Negócios excluídos",
         "crm.lead", 81, loader="crm.migration.loader.deleted", identity="Deals",
+    ),
+)
+OBJECTS += (
+    SourceObject(
+        "automations", "Automations", "Workflow automations", "Automações",
+        "crm.migration.automation", 900, loader="crm.migration.loader.automation",
+        loader_fills=("source_id",),
+        needs=("Fields@Entities", "Automations@Triggers", "Automations@Actions@Actions"),
+        fields=(
+            F("Name", "Name", "Nome", "string", "name", "name", {"placeholder": "Automation"},
+              required=True),
+            F("EntityId", "Record type", "Entidade", "reference", "source_entity", "lookup_name",
+              {"entity": "Fields@Entities"}),
+            F("TriggerId", "Trigger", "Gatilho", "reference", "trigger", "lookup_name",
+              {"entity": "Automations@Triggers"}),
+            F("TriggerFilterId", "Filter", "Filtro", "integer", "filter_ref", "source_id"),
+            F("Actions", "Actions", "Ações", "text", "actions", "automation_actions"),
+            F("Active", "Active", "Ativa", "boolean", "active_in_source", "boolean"),
+            F("Id", "Rebuild in Odoo", "Recriar no Odoo", "id", "odoo_model", "automation_plan",
+              {"fills": ["trigger_kind", "action_kinds"]},
+              note="Automations cannot be migrated: each one is written up with the Odoo "
+                   "Automation Rule that rebuilds it."),
+        ),
     ),
 )
 

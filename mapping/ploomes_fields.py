@@ -27,14 +27,6 @@ NATIVE_TYPES = {
 REFERENCE_ENTITIES = {24: "user", 1: "contact", 10: "product"}
 REFERENCE_COLUMNS = (("UserValueId", "user"), ("ContactValueId", "contact"),
                      ("ProductValueId", "product"))
-#: Ploomes ``EntityId`` -> the objects of the migration its records become, and their model.
-ENTITY_OBJECTS = {
-    1: (("companies", "res.partner"), ("people", "res.partner")),
-    2: (("deals", "crm.lead"),),
-    10: (("products", "product.template"),),
-    7: (("quotes", "sale.order"),),
-    4: (("orders", "sale.order"),),
-}
 
 
 def field_type(definition, types=None, rows=()):

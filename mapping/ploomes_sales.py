@@ -385,7 +385,8 @@ LINE_DEFAULTS = {"tax_id": [(6, 0, [])]}
 #: Custom fields (``/Fields`` with these EntityIds) of each object go through the generic
 #: custom-field proposal: 11 product group, 10 product, 7 quote, 8 quote section, 14 quote
 #: line, 4 order, 5 order section, 20 order line.
-#: Required Odoo fields that Odoo computes for the records of each model (no line needed).
+#: Required Odoo fields that Odoo computes for the records of each model (no line needed):
+#: the objects declare them as filled without the map (``loader_fills``).
 COMPUTED = {
     "product.template": ("uom_po_id",),
     "sale.order": ("partner_invoice_id", "partner_shipping_id"),
@@ -447,7 +448,8 @@ OBJECTS = (
     ),
     SourceObject(
         "products", "Products", "Products", "Produtos", "product.template", 62,
-        computed=COMPUTED["product.template"], custom_scope=10, requires=PRODUCTS, loader="crm.migration.loader.product", needs=("Currencies",),
+        loader_fills=COMPUTED["product.template"], custom_scope=10, requires=PRODUCTS,
+        loader="crm.migration.loader.product", needs=("Currencies",),
         defaults={"sale_ok": True, "taxes_id": [(6, 0, [])]},
         fields=(
             F("Id", "Ploomes ID", "ID Ploomes", "id", "x_ploomes_id", "source_id",
@@ -481,17 +483,20 @@ OBJECTS = (
     ),
     SourceObject(
         "quotes", "Quotes", "Quotes", "Propostas", "sale.order", 90,
-        where={"LastReview": True}, computed=COMPUTED["sale.order"], custom_scope=7, requires=SALES, loader="crm.migration.loader.sale.order",
+        where={"LastReview": True}, loader_fills=COMPUTED["sale.order"], custom_scope=7,
+        requires=SALES, loader="crm.migration.loader.sale.order",
         needs=("Quotes@ApprovalStatus",), fields=QUOTE_FIELDS,
     ),
     SourceObject(
         "quote_sections", "Quotes@Sections", "Quote sections", "Blocos de propostas",
-        "sale.order.line", 91, computed=COMPUTED["sale.order.line"], custom_scope=8, requires=SALES, loader="crm.migration.loader.sale.line",
+        "sale.order.line", 91, loader_fills=COMPUTED["sale.order.line"], custom_scope=8,
+        requires=SALES, loader="crm.migration.loader.sale.line",
         defaults={"display_type": "line_section"}, fields=_section_fields("Quotes", "QuoteId"),
     ),
     SourceObject(
         "quote_lines", "Quotes@Products", "Quote lines", "Itens de propostas",
-        "sale.order.line", 92, computed=COMPUTED["sale.order.line"], custom_scope=14, requires=SALES, loader="crm.migration.loader.sale.line",
+        "sale.order.line", 92, loader_fills=COMPUTED["sale.order.line"], custom_scope=14,
+        requires=SALES, loader="crm.migration.loader.sale.line",
         defaults=LINE_DEFAULTS, needs=("Products",),
         fields=_line_fields("Quotes", "QuoteId", "Quotes@Sections"),
     ),
@@ -524,17 +529,20 @@ OBJECTS = (
     ),
     SourceObject(
         "orders", "Orders", "Orders", "Vendas", "sale.order", 100,
-        computed=COMPUTED["sale.order"], custom_scope=4, requires=SALES, loader="crm.migration.loader.sale.order",
+        loader_fills=COMPUTED["sale.order"], custom_scope=4, requires=SALES,
+        loader="crm.migration.loader.sale.order",
         needs=("Quotes@ApprovalStatus", "Orders@Stages"), fields=ORDER_FIELDS,
     ),
     SourceObject(
         "order_sections", "Orders@Sections", "Order sections", "Blocos de vendas",
-        "sale.order.line", 101, computed=COMPUTED["sale.order.line"], custom_scope=5, requires=SALES, loader="crm.migration.loader.sale.line",
+        "sale.order.line", 101, loader_fills=COMPUTED["sale.order.line"], custom_scope=5,
+        requires=SALES, loader="crm.migration.loader.sale.line",
         defaults={"display_type": "line_section"}, fields=_section_fields("Orders", "OrderId"),
     ),
     SourceObject(
         "order_lines", "Orders@Products", "Order lines", "Itens de vendas", "sale.order.line", 102,
-        computed=COMPUTED["sale.order.line"], custom_scope=20, requires=SALES, loader="crm.migration.loader.sale.line", defaults=LINE_DEFAULTS,
+        loader_fills=COMPUTED["sale.order.line"], custom_scope=20, requires=SALES,
+        loader="crm.migration.loader.sale.line", defaults=LINE_DEFAULTS,
         needs=("Products",), fields=_line_fields("Orders", "OrderId", "Orders@Sections") + (
             F("Bonus", "Bonus", "Bonificação", "boolean", None,
               note="A bonus line keeps its price; Odoo has no bonus flag."),
@@ -555,19 +563,22 @@ OBJECTS = (
     # The map may send orders to draft customer invoices instead (``order_target``).
     SourceObject(
         "order_invoices", "Orders", "Orders as invoices", "Vendas como faturas", "account.move",
-        105, identity="Orders#invoice", computed=COMPUTED["account.move"], custom_scope=4, requires=INVOICING,
+        105, identity="Orders#invoice", loader_fills=COMPUTED["account.move"], custom_scope=4,
+        requires=INVOICING,
         loader="crm.migration.loader.sale.order", defaults={"move_type": "out_invoice"},
         fields=INVOICE_FIELDS,
     ),
     SourceObject(
         "order_invoice_sections", "Orders@Sections", "Invoice sections", "Blocos de faturas",
-        "account.move.line", 106, identity="Orders@Sections#invoice", computed=COMPUTED["account.move.line"], requires=INVOICING,
+        "account.move.line", 106, identity="Orders@Sections#invoice",
+        loader_fills=COMPUTED["account.move.line"], requires=INVOICING,
         loader="crm.migration.loader.sale.line", defaults={"display_type": "line_section"},
         fields=_invoice_line_fields(section=True),
     ),
     SourceObject(
         "order_invoice_lines", "Orders@Products", "Invoice lines", "Itens de faturas",
-        "account.move.line", 107, identity="Orders@Products#invoice", computed=COMPUTED["account.move.line"], requires=INVOICING,
+        "account.move.line", 107, identity="Orders@Products#invoice",
+        loader_fills=COMPUTED["account.move.line"], requires=INVOICING,
         loader="crm.migration.loader.sale.line", defaults={"tax_ids": [(6, 0, [])]},
         needs=("Products",), fields=_invoice_line_fields(),
     ),

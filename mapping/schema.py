@@ -53,8 +53,8 @@ class SourceObject:
     identity: str = None      # identity-map namespace when two objects share one entity
     optional: tuple = ()      # Odoo fields left out (and flagged) when Odoo refuses the record
     creates: bool = True      # False: only updates records another object created
-    computed: tuple = ()      # required Odoo fields Odoo computes for these records
     custom_scope: int = None  # which custom-field definitions apply (Ploomes: their EntityId)
+    loader_fills: tuple = ()  # Odoo fields its loader fills itself (not from the map)
 
     @property
     def identity_entity(self):

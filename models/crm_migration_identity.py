@@ -3,6 +3,11 @@ from psycopg2.extras import execute_values
 from odoo import api, fields, models
 
 
+def blank(key):
+    """Whether a source key is missing (0 is a key, unlike None, "" and False)."""
+    return key is None or key is False or key == ""
+
+
 class CrmMigrationIdentity(models.Model):
     """Which Odoo record a source record became: decides create or update."""
 
@@ -26,7 +31,7 @@ class CrmMigrationIdentity(models.Model):
     @api.model
     def _resolve(self, source, entity, keys):
         """{source key: (res_model, res_id)} for the given keys."""
-        keys = [str(key) for key in keys if key not in (None, "", False)]
+        keys = [str(key) for key in keys if not blank(key)]
         if not keys:
             return {}
         self.env.cr.execute("""

@@ -1,4 +1,5 @@
 import logging
+from itertools import groupby
 
 from psycopg2.extras import Json, execute_values
 
@@ -100,52 +101,79 @@ class CrmMigrationJournal(models.Model):
         Created records are deleted (archived when something else now
         depends on them), updated ones get their old values back, removed
         ones are created again (and the identity map follows them), links
-        are simply forgotten.
+        are simply forgotten. Records created together are deleted together
+        when nothing stops it, one by one otherwise.
         """
         blocked = self.browse()
-        for entry in self.sorted("id", reverse=True):
-            model = self.env[entry.res_model].with_context(
-                tracking_disable=True, active_test=False, mail_notrack=True,
-                skip_procurement=True)
-            if entry.operation == "unlink":
-                if not self._recreate(model, entry):
-                    blocked |= entry
+        entries = self.sorted("id", reverse=True)
+        for (operation, res_model), group in groupby(entries, key=lambda e: (e.operation, e.res_model)):
+            group = self.browse([entry.id for entry in group])
+            if operation == "link":
                 continue
-            record = model.browse(entry.res_id).exists()
-            if not record or entry.operation == "link":
+            if operation == "create" and res_model != "ir.model.fields" and group._unlink_all():
                 continue
-            if entry.res_model == "ir.model.fields" and self._field_in_use(record):
-                blocked |= entry
-                continue
-            try:
-                with self.env.cr.savepoint():
-                    if entry.operation == "create":
-                        record.unlink()
-                    else:
-                        old = dict(entry.old_values or {})
-                        write_sql_fields(model, {record.id: pop_sql_fields(old)})
-                        record.write(old)
-            except Exception as exc:  # noqa: BLE001 - one blocked record must not stop rollback
-                _logger.info("Rollback could not undo %s,%s: %s", entry.res_model, entry.res_id, exc)
-                if entry.operation == "create" and "active" in record._fields:
-                    record.write({"active": False})
-                blocked |= entry
+            for entry in group:
+                blocked |= entry._undo_one()
         return blocked
 
-    def _recreate(self, model, entry):
+    def _model(self):
+        return self.env[self.res_model].with_context(
+            tracking_disable=True, active_test=False, mail_notrack=True, skip_procurement=True)
+
+    def _unlink_all(self):
+        """Delete the records these create entries made, at once; False if Odoo refuses."""
+        records = self[:1]._model().browse(self.mapped("res_id")).exists()
+        try:
+            with self.env.cr.savepoint():
+                records.unlink()
+        except Exception:  # noqa: BLE001 - fall back to one by one
+            return False
+        return True
+
+    def _undo_one(self):
+        """Undo one entry; return it if it could not be undone."""
+        self.ensure_one()
+        model = self._model()
+        if self.operation == "unlink":
+            return self.browse() if self._recreate(model) else self
+        record = model.browse(self.res_id).exists()
+        if not record:
+            return self.browse()
+        if self.res_model == "ir.model.fields" and self._field_in_use(record):
+            return self
+        try:
+            with self.env.cr.savepoint():
+                if self.operation == "create":
+                    record.unlink()
+                else:
+                    old = dict(self.old_values or {})
+                    write_sql_fields(model, {record.id: pop_sql_fields(old)})
+                    record.write(old)
+        except Exception as exc:  # noqa: BLE001 - one blocked record must not stop rollback
+            _logger.info("Rollback could not undo %s,%s: %s", self.res_model, self.res_id, exc)
+            if self.operation == "create" and "active" in record._fields:
+                try:
+                    with self.env.cr.savepoint():
+                        record.write({"active": False})
+                except Exception:  # noqa: BLE001 - left as is, and reported
+                    _logger.info("Rollback could not archive %s,%s either", self.res_model, self.res_id)
+            return self
+        return self.browse()
+
+    def _recreate(self, model):
         """Create a removed record again; point its identities at the new record."""
         try:
             with self.env.cr.savepoint():
-                old = dict(entry.old_values or {})
+                old = dict(self.old_values or {})
                 sql = pop_sql_fields(old)
                 record = model.create(old)
                 write_sql_fields(model, {record.id: sql})
         except Exception as exc:  # noqa: BLE001 - one blocked record must not stop rollback
-            _logger.info("Rollback could not recreate %s,%s: %s", entry.res_model, entry.res_id, exc)
+            _logger.info("Rollback could not recreate %s,%s: %s", self.res_model, self.res_id, exc)
             return False
         self.env.cr.execute("""
             UPDATE crm_migration_identity SET res_id = %s
             WHERE res_model = %s AND res_id = %s
-        """, (record.id, entry.res_model, entry.res_id))
+        """, (record.id, self.res_model, self.res_id))
         self.env["crm.migration.identity"].invalidate_model(["res_id"])
         return True

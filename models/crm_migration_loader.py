@@ -10,6 +10,7 @@ from odoo.addons.phone_validation.tools.phone_validation import phone_format
 
 from ..mapping.converters import ConversionContext, value_at
 from ..mapping.transform import Problem, ProblemCollector, transform_record
+from .crm_migration_identity import blank
 from .crm_migration_journal import pop_sql_fields, snapshot, write_sql_fields
 
 _logger = logging.getLogger(__name__)
@@ -50,7 +51,7 @@ class OdooConversionContext(ProblemCollector, ConversionContext):
 
     def prefetch(self, entity, keys):
         """Load the identities of ``keys`` at once (a batch refers to many)."""
-        keys = {str(key) for key in keys if key not in (None, "", False)}
+        keys = {str(key) for key in keys if not blank(key)}
         keys -= set(self._identities[entity])
         if not keys:
             return
@@ -72,7 +73,7 @@ class OdooConversionContext(ProblemCollector, ConversionContext):
 
     def prefetch_rows(self, entity, keys):
         """Load the staged payloads of ``keys`` at once."""
-        keys = {str(key) for key in keys if key not in (None, "", False)} - set(self._staged[entity])
+        keys = {str(key) for key in keys if not blank(key)} - set(self._staged[entity])
         if not keys:
             return
         self.env.cr.execute("""
@@ -84,7 +85,7 @@ class OdooConversionContext(ProblemCollector, ConversionContext):
             self._staged[entity][key] = rows.get(key)
 
     def resolve(self, entity, key):
-        if key in (None, "", False):
+        if blank(key):
             return None
         key = str(key)
         if key not in self._identities[entity]:
@@ -101,7 +102,7 @@ class OdooConversionContext(ProblemCollector, ConversionContext):
         return self._staged[entity][key]
 
     def lookup(self, entity, key):
-        if key in (None, "", False):
+        if blank(key):
             return None
         if entity not in self._lookups:
             spec = next((e for e in self.schema.entities if e.name == entity), None)
@@ -494,17 +495,29 @@ class CrmMigrationLoader(models.AbstractModel):
 
 
 class CrmMigrationLoaderPartner(models.AbstractModel):
-    """Companies and people: a contact under a company takes the company's address."""
+    """Companies and people: a contact under a company takes the company's address, and
+    every contact under a company its commercial fields (Tax ID, credit limit...)."""
 
     _name = "crm.migration.loader.partner"
     _inherit = "crm.migration.loader"
     _description = "Migration Loader: Contacts"
 
-    def _postprocess(self, obj, payload, values):
-        if values.get("parent_id") and values.get("type") == "contact":
-            for name in self.env["res.partner"]._address_fields():
-                values.pop(name, None)
-        return values
+    def _transform(self, ctx, obj, lines, staged):
+        result = super()._transform(ctx, obj, lines, staged)
+        partners = self.env["res.partner"]
+        commercial = set(partners._commercial_fields())
+        for _rec, values, problems in result:
+            if not values.get("parent_id"):
+                continue
+            if values.get("type") == "contact":
+                for name in partners._address_fields():
+                    values.pop(name, None)
+            for name in sorted(commercial & set(values)):
+                if values.pop(name):
+                    problems.append(Problem("commercial_field", self.env._(
+                        "%(field)s is managed by the company in Odoo: the person's own value "
+                        "is not kept.", field=partners._fields[name].string), "info", name))
+        return result
 
 
 class CrmMigrationLoaderLead(models.AbstractModel):
@@ -563,3 +576,17 @@ class CrmMigrationLoaderDeleted(models.AbstractModel):
         """, (run.source_id.id, obj.identity_entity, tuple(staged.mapped("source_key"))))
         return {"done": len(staged), "skipped": len(staged) - len(archived),
                 "updated": len(archived)}
+
+
+class CrmMigrationLoaderAutomation(models.AbstractModel):
+    """Workflow automations become audit lines of their source."""
+
+    _name = "crm.migration.loader.automation"
+    _inherit = "crm.migration.loader"
+    _description = "Migration Loader: Workflow Audit"
+
+    def _transform(self, ctx, obj, lines, staged):
+        result = super()._transform(ctx, obj, lines, staged)
+        for _rec, values, _problems in result:
+            values["source_id"] = ctx.source.id
+        return result

@@ -177,7 +177,7 @@ class CrmMigrationMap(models.Model):
         targets = {model: self._targets(model) for model in models_}
         # An object that only updates records another object created (e.g. the status of
         # orders) needs no required field: its records exist when it runs.
-        defaults = {obj.key: list(obj.defaults or ()) + list(obj.computed) if obj.creates else
+        defaults = {obj.key: list(obj.defaults or ()) + list(obj.loader_fills) if obj.creates else
                     [target.name for target in targets.get(obj.model, ())]
                     for obj in schema.objects}
         specs = [line._spec() for line in applying]

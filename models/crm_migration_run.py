@@ -30,6 +30,10 @@ JOBS = [
 ]
 
 
+#: Seconds of work per queue_job job before it hands over to the next one.
+JOB_SECONDS = 120
+
+
 def in_test_mode():
     """Tests run in one transaction that must not be committed."""
     return getattr(threading.current_thread(), "testing", False)
@@ -273,9 +277,25 @@ class CrmMigrationRun(models.Model):
             [("name", "=", name), ("state", "=", "installed")]))
 
     def _wake_up(self):
-        """Ask the scheduler to process the pending batches now."""
-        if not in_test_mode():
+        """Hand the pending batches to queue_job workers when OCA queue_job is installed
+        (any worker of any server sharing the database), else to the scheduler."""
+        if "queue.job" in self.env:
+            self._enqueue()
+        elif not in_test_mode():
             self.env.ref("crm_migration.ir_cron_process_runs")._trigger()
+
+    def _enqueue(self):
+        self.with_delay(
+            description=self.env._("Migration %(run)s: %(job)s", run=self.name,
+                                   job=dict(JOBS).get(self.job, "")),
+            identity_key=f"crm_migration.run.{self.id}",
+        )._job_process()
+
+    def _job_process(self):
+        """queue_job: process batches for a while, then hand the rest to a new job."""
+        self._run_to_end(max_seconds=JOB_SECONDS)
+        if self.job:
+            self._enqueue()
 
     def _commit(self):
         if not in_test_mode():

@@ -5,4 +5,8 @@ from . import test_bad_input
 from . import test_rollback_resume
 from . import test_cli
 from . import test_field_map
+from . import test_delta_sync
+from . import test_queue_job
+from . import test_ui
+from . import test_workflow_audit
 from . import test_ploomes_sales

@@ -88,3 +88,27 @@ class TestResume(SandboxCase):
         run._run_to_end()
         self.assertEqual(run.state, "failed")
         self.assertIn("User-Key", run.error)
+
+
+class TestRollbackBlocked(SandboxCase):
+    sandbox_options = {"seed": 4, "scale": 40}
+
+    def test_a_record_something_else_now_uses_is_kept_and_reported(self):
+        run = self.migrate()
+        partners = self.records_of("res.partner", "Contacts")
+        kept = next(p for p in partners.values() if not p.is_company)
+        self.env["res.users"].create({"login": "uses.a.migrated.partner", "partner_id": kept.id})
+        run.action_rollback()
+        run._run_to_end()
+        self.assertEqual(run.state, "rolled_back")
+        self.assertTrue(kept.exists())  # Odoo refuses to delete or archive a user's partner
+        issues = self.issues(run, "rollback_blocked")
+        self.assertEqual(issues.filtered(lambda i: i.res_model == "res.partner").mapped("res_id"), [kept.id])
+        # the custom fields that partner still holds stay too, reported
+        fields_kept = issues.filtered(lambda i: i.res_model == "ir.model.fields")
+        self.assertTrue(fields_kept)
+        for field in self.env["ir.model.fields"].browse(fields_kept.mapped("res_id")):
+            self.assertTrue(kept[field.name])
+        others = [p for p in partners.values() if p != kept]
+        self.assertFalse(any(p.exists() for p in others))
+        self.assertEqual(run.phase_ids.filtered(lambda p: p.kind == "rollback").failed, len(issues))
