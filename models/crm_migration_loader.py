@@ -236,6 +236,11 @@ class CrmMigrationLoader(models.AbstractModel):
 
     def _phase_skip(self, run, obj):
         """A notice when this object's phase is to be skipped in ``run`` (e.g. a map option)."""
+        # A delta run plans its load before it takes the map: read the source's then.
+        return self._skipped_by_map(run.map_id or run.source_id._confirmed_map(), obj)
+
+    def _skipped_by_map(self, fmap, obj):
+        """A notice when the map's options leave this object out (it then needs no field)."""
         return None
 
     def _phase_notice(self, run, obj):

@@ -25,9 +25,7 @@ class CrmMigrationLoaderSales(models.AbstractModel):
     _inherit = "crm.migration.loader"
     _description = "Migration Loader: Sales"
 
-    def _phase_skip(self, run, obj):
-        # A delta run plans its load before it takes the map: read the source's then.
-        fmap = run.map_id or run.source_id._confirmed_map()
+    def _skipped_by_map(self, fmap, obj):
         target = fmap.order_target or "sale"
         for choice, keys in ORDER_TARGETS.items():
             if obj.key in keys and choice != target:
@@ -35,7 +33,7 @@ class CrmMigrationLoaderSales(models.AbstractModel):
                     "sale": self.env._("Skipped: the map sends orders to draft customer invoices."),
                     "invoice": self.env._("Skipped: the map sends orders to sales orders."),
                 }[choice]
-        return super()._phase_skip(run, obj)
+        return super()._skipped_by_map(fmap, obj)
 
 
 class CrmMigrationLoaderProduct(models.AbstractModel):

@@ -309,7 +309,9 @@ class CrmMigrationMap(models.Model):
         """
         self.ensure_one()
         needed = {}
-        for line in self.line_ids.filtered(lambda l: l.action != "skip" and l._applies()):
+        left_out = self._objects_left_out()
+        for line in self.line_ids.filtered(lambda l: l.action != "skip" and l._applies()
+                                           and l.object_key not in left_out):
             params = line.params or {}
             if line.action == "new":
                 selection = {}
@@ -323,6 +325,11 @@ class CrmMigrationMap(models.Model):
             for name, ttype, label in params.get("new_fields", ()):
                 needed[(line.target_model, name)] = {"ttype": ttype, "label": label}
         return needed
+
+    def _objects_left_out(self):
+        """Keys of the objects this map's options leave out (e.g. orders sent to invoices)."""
+        return {obj.key for obj in self.source_id._schema().objects
+                if obj.loader in self.env and self.env[obj.loader]._skipped_by_map(self, obj)}
 
     def _provision(self, run):
         """Create what the map needs and Odoo lacks: x_ fields, option records, the
@@ -386,7 +393,9 @@ class CrmMigrationMap(models.Model):
         by_model = {}
         for (model, name) in self._needed_fields():
             by_model.setdefault(model, []).append(name)
+        left_out = self._objects_left_out()
         for line in self.line_ids.filtered(lambda l: l.action == "existing" and l._applies()
+                                           and l.object_key not in left_out
                                            and (l.target_field or "").startswith("x_")):
             by_model.setdefault(line.target_model, []).append(line.target_field)
         views = self.env["ir.ui.view"].sudo()

@@ -347,6 +347,9 @@ class TestPloomesSales(SandboxCase):
 
     def test_no_email_delivery_or_invoice_created(self):
         self.assertEqual(self.side_effects(), self.side_effects_before)
+        # Orders go to sales orders: the invoice objects' fields are not even created.
+        self.assertFalse(self.env["ir.model.fields"]._get("account.move", "x_ploomes_id"))
+        self.assertTrue(self.env["ir.model.fields"]._get("sale.order", "x_ploomes_id"))
         orders = self.env["sale.order"].browse(
             [o.id for o in list(self.quote_orders.values()) + list(self.order_orders.values())])
         if "picking_ids" in orders._fields:
@@ -504,6 +507,7 @@ class TestPloomesSalesAsInvoices(RollbackCase):
             partner = self.partners.get(order.get("PersonId")) or self.partners[order["ContactId"]]
             self.assertEqual(invoice.partner_id, partner)
             self.assertEqual(invoice.invoice_origin, f"Ploomes order {order['OrderNumber']}")
+            self.assertEqual(invoice.x_ploomes_id, str(order_id))
             self.assertEqual(str(invoice.invoice_date), order["Date"][:10])
             self.assertAlmostEqual(invoice.amount_untaxed, order["Amount"], delta=CENT)
             self.assertFalse(invoice.amount_tax)
