@@ -213,6 +213,25 @@ OBJECTS += (
             F("Color", "Colour", "Cor", "string", "color", "color"),
         ),
     ),
+    # One shared taxonomy (map option): every tag also exists on the other side.
+    SourceObject(
+        "shared_contact_tags", "Tags", "Deal tags as contact tags",
+        "Marcadores de negócios como marcadores de clientes", "res.partner.category", 22,
+        where={"EntityId": 2}, match_on=("name",), identity="Tags#contacts", option="shared_tags",
+        fields=(
+            F("Name", "Name", "Nome", "string", "name", "text", required=True),
+            F("Color", "Colour", "Cor", "string", "color", "color"),
+        ),
+    ),
+    SourceObject(
+        "shared_deal_tags", "Tags", "Contact tags as deal tags",
+        "Marcadores de clientes como marcadores de negócios", "crm.tag", 23,
+        where={"EntityId": 1}, match_on=("name",), identity="Tags#deals", option="shared_tags",
+        fields=(
+            F("Name", "Name", "Nome", "string", "name", "text", required=True),
+            F("Color", "Colour", "Cor", "string", "color", "color"),
+        ),
+    ),
     SourceObject(
         "pipelines", "Deals@Pipelines", "Pipelines", "Funis", "crm.team", 50,
         match_on=("name",), defaults={"use_opportunities": True},

@@ -55,6 +55,7 @@ class SourceObject:
     creates: bool = True      # False: only updates records another object created
     custom_scope: int = None  # which custom-field definitions apply (Ploomes: their EntityId)
     loader_fills: tuple = ()  # Odoo fields its loader fills itself (not from the map)
+    option: str = None        # boolean option of the map that turns the object on
 
     @property
     def identity_entity(self):

@@ -231,6 +231,9 @@ class CrmMigrationLoader(models.AbstractModel):
         """Adjust converted values before they are written."""
         return values
 
+    def _finish_phase(self, phase, obj):
+        """Called once when a load phase has processed its last batch."""
+
     def _after_load(self, phase, obj, items):
         """Called once a batch is written, with its (staged, values, problems, record)."""
 
@@ -273,14 +276,15 @@ class CrmMigrationLoader(models.AbstractModel):
 
     def _transform(self, ctx, obj, lines, staged):
         """[(staged record, values, problems)] of a batch."""
-        payloads = [rec.payload for rec in staged]
-        for entity, keys in self._references(lines, payloads).items():
+        payloads = staged._payloads()
+        for entity, keys in self._references(lines, payloads.values()).items():
             ctx.prefetch(entity, keys)
             ctx.prefetch_rows(entity, keys)
         result = []
         for rec in staged:
-            values, problems = transform_record(rec.payload, lines, ctx, obj.defaults)
-            result.append((rec, self._postprocess(obj, rec.payload, values), problems))
+            payload = payloads[rec.id]
+            values, problems = transform_record(payload, lines, ctx, obj.defaults)
+            result.append((rec, self._postprocess(obj, payload, values), problems))
         return result
 
     @api.model
@@ -329,7 +333,7 @@ class CrmMigrationLoader(models.AbstractModel):
         known = self.env["crm.migration.identity"]._resolve(
             source, obj.identity_entity, [rec.source_key for rec in staged])
         existing = model.browse([res_id for m, res_id in known.values() if m == obj.model]).exists()
-        alive = set(existing.ids)
+        alive = {record.id: record for record in existing}  # records sharing one prefetch
         to_create, to_update, loaded, held, skipped = [], [], [], [], []
         for rec, values, problems in self._transform(ctx, obj, lines, staged):
             self._count_problems(counts, problems)
@@ -346,7 +350,7 @@ class CrmMigrationLoader(models.AbstractModel):
                 continue
             model_id = known.get(rec.source_key, (None, None))
             if model_id[0] == obj.model and model_id[1] in alive:
-                to_update.append((rec, values, problems, model.browse(model_id[1])))
+                to_update.append((rec, values, problems, alive[model_id[1]]))
             else:
                 to_create.append((rec, values, problems))
         counts["skipped"] += len(held) + len(skipped)
@@ -375,8 +379,8 @@ class CrmMigrationLoader(models.AbstractModel):
             obj.model, run)
         self.env["crm.migration.record"].browse([rec.id for rec in loaded])._mark("loaded")
         self._after_load(phase, obj, created + linked + updated + unchanged)
-        verified, mismatches = self._verify(created + updated + unchanged)
-        counts["verified"] += verified
+        verified, mismatches = self._verify(created + updated)
+        counts["verified"] += verified + len(unchanged)  # compared field by field just before
         issues += [self._issue(phase, obj, rec, "verify_mismatch", "warning", message, record)
                    for rec, record, message in mismatches]
         self.env["crm.migration.issue"].create(issues)
@@ -490,7 +494,8 @@ class CrmMigrationLoader(models.AbstractModel):
             "run_id": phase.run_id.id, "step": phase.kind, "phase": phase.key,
             "level": level, "code": code,
             "entity": obj.entity, "source_key": rec.source_key, "field": field,
-            "message": message, "payload_excerpt": self.env["crm.migration.issue"]._excerpt(rec.payload),
+            "message": message,
+            "payload_excerpt": self.env["crm.migration.record"]._excerpt(rec.id, rec.payload_hash),
             "res_model": record._name if record else False, "res_id": record.id if record else False,
         }
 
@@ -542,7 +547,12 @@ class CrmMigrationLoaderLead(models.AbstractModel):
     def _load_batch(self, phase, obj, staged):
         return super(CrmMigrationLoaderLead, self.with_context(
             apply_stage_probability=phase.run_id.map_id.apply_stage_probability,
+            crm_migration_defer_pls=True,
         ))._load_batch(phase, obj, staged)
+
+    def _finish_phase(self, phase, obj):
+        """Rebuild the predictive lead scoring frequencies the load deferred."""
+        self.env["crm.lead"]._rebuild_pls_frequency_table()
 
 
 class CrmMigrationLoaderDeleted(models.AbstractModel):

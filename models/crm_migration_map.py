@@ -94,6 +94,11 @@ class CrmMigrationMap(models.Model):
         help="Give open opportunities the probability of their stage in the source "
              "(kept on each stage as 'Source probability'), instead of Odoo's own.",
     )
+    shared_tags = fields.Boolean(
+        "One tag taxonomy",
+        help="Every Ploomes tag becomes both a contact tag and a CRM tag (same name), "
+             "instead of contact tags for contacts and CRM tags for deals only.",
+    )
     hold_conversion_errors = fields.Boolean(
         help="Hold a record back when one of its values cannot be converted, instead "
              "of loading it without that value. Either way the problem is logged.",
@@ -262,6 +267,7 @@ class CrmMigrationMap(models.Model):
             "version": (current.version + 1) if current else 1,
             "hold_conversion_errors": current.hold_conversion_errors,
             "apply_stage_probability": current.apply_stage_probability,
+            "shared_tags": current.shared_tags,
             "order_target": current.order_target or "sale",
             "line_ids": [fields.Command.create(vals) for vals in kept + lines],
         })
@@ -329,7 +335,8 @@ class CrmMigrationMap(models.Model):
     def _objects_left_out(self):
         """Keys of the objects this map's options leave out (e.g. orders sent to invoices)."""
         return {obj.key for obj in self.source_id._schema().objects
-                if obj.loader in self.env and self.env[obj.loader]._skipped_by_map(self, obj)}
+                if (obj.option and not self[obj.option])
+                or (obj.loader in self.env and self.env[obj.loader]._skipped_by_map(self, obj))}
 
     def _provision(self, run):
         """Create what the map needs and Odoo lacks: x_ fields, option records, the
@@ -432,6 +439,7 @@ class CrmMigrationMap(models.Model):
             "source_kind": self.source_id.kind, "map_version": self.version,
             "options": {"hold_conversion_errors": self.hold_conversion_errors,
                         "apply_stage_probability": self.apply_stage_probability,
+                        "shared_tags": self.shared_tags,
                         "order_target": self.order_target},
             "lines": [line._export_data() for line in self.line_ids.sorted(
                 lambda l: (l.object_sequence, l.object_key, l.sequence, l.source_path))],
@@ -471,6 +479,7 @@ class CrmMigrationMap(models.Model):
             "source_id": source.id, "version": (current.version + 1) if current else 1,
             "hold_conversion_errors": bool(options.get("hold_conversion_errors")),
             "apply_stage_probability": bool(options.get("apply_stage_probability")),
+            "shared_tags": bool(options.get("shared_tags")),
             "order_target": options.get("order_target") if options.get("order_target") in (
                 "sale", "invoice") else "sale",
             "line_ids": [fields.Command.create(vals) for vals in lines],

@@ -4,7 +4,7 @@ from datetime import timezone
 
 from psycopg2.extras import Json, execute_values
 
-from odoo import fields, models
+from odoo import api, fields, models, tools
 
 from ..mapping.converters import ConversionError, parse_datetime
 
@@ -94,6 +94,21 @@ class CrmMigrationRecord(models.Model):
         self.invalidate_model()
         created = sum(1 for (inserted,) in result if inserted)
         return created, len(result) - created
+
+    def _payloads(self):
+        """{id: payload} of these rows, read at once (without copying them through the ORM cache)."""
+        if not self:
+            return {}
+        self.env.cr.execute("SELECT id, payload FROM crm_migration_record WHERE id IN %s",
+                            (tuple(self.ids),))
+        return dict(self.env.cr.fetchall())
+
+    @api.model
+    @tools.ormcache("record_id", "digest")
+    def _excerpt(self, record_id, digest):
+        """The issue-log excerpt of a staged payload (``digest``: its hash, as cache key)."""
+        payload = self.browse(record_id)._payloads().get(record_id)
+        return self.env["crm.migration.issue"]._excerpt(payload)
 
     def _upsert_nested(self, source, entity, parents, run):
         """Stage the rows nested in ``parents`` (e.g. the sections of quotes) as ``entity``.

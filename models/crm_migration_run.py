@@ -243,12 +243,19 @@ class CrmMigrationRun(models.Model):
             for obj in schema.objects:
                 missing = [m for m in obj.requires if not self._module_installed(m)]
                 loader = self.env[obj.loader]
-                skip = self.env._("Skipped: %(modules)s not installed.", modules=", ".join(missing)) \
-                    if missing else loader._phase_skip(self, obj)
+                fmap = self.map_id or self.source_id._confirmed_map()  # a delta plans first
+                notice = False
+                if missing:
+                    notice = self.env._("Skipped: %(modules)s not installed.", modules=", ".join(missing))
+                elif obj.option and not fmap[obj.option]:
+                    notice = self.env._("Skipped: off in the map (%(option)s).",
+                                        option=fmap._fields[obj.option].string)
+                else:
+                    notice = loader._phase_skip(self, obj)
                 phases.append({
                     "kind": kind, "key": obj.key, "name": obj.label, "sequence": obj.sequence,
-                    "state": "skipped" if skip else "pending",
-                    "notice": skip or loader._phase_notice(self, obj) or False,
+                    "state": "skipped" if notice else "pending",
+                    "notice": notice or loader._phase_notice(self, obj) or False,
                 })
         else:
             phases.append({"kind": kind, "key": "journal", "name": self.env._("Rollback"), "sequence": 1})

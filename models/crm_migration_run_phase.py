@@ -151,6 +151,8 @@ class CrmMigrationRunPhase(models.Model):
     def _process_load_batch(self):
         staged = self._next_staged()
         if not staged:
+            obj = self._object()
+            self.env[obj.loader]._finish_phase(self, obj)
             self._finish()
             return
         obj = self._object()

@@ -22,6 +22,8 @@ class TestPloomesDeals(SandboxCase):
         cls.stages = {s["Id"]: s for s in data.iter("Deals@Stages")}
         cls.reasons = {r["Id"]: r for r in data.iter("Deals@LossReasons")}
         cls.deleted = list(data.iter("Deals/GetDeletedDeals"))
+        # predictive lead scoring learns from leads created after this date
+        cls.env["ir.config_parameter"].set_param("crm.pls_start_date", "2000-01-01")
         cls.first_run = cls.migrate()
         cls.leads = cls.records_of("crm.lead", "Deals")
         cls.teams = cls.records_of("crm.team", "Deals@Pipelines")
@@ -35,6 +37,10 @@ class TestPloomesDeals(SandboxCase):
         self.assertEqual((phase.total, phase.created, phase.failed, phase.verified),
                          (len(self.deals), len(self.deals), 0, len(self.deals)))
         self.assertEqual(set(lead.type for lead in self.leads.values()), {"opportunity"})
+        # predictive lead scoring learnt from the won and lost deals (rebuilt once, at the end)
+        frequencies = self.env["crm.lead.scoring.frequency"].search(
+            [("team_id", "in", [team.id for team in self.teams.values()])])
+        self.assertTrue(sum(frequencies.mapped("won_count")) and sum(frequencies.mapped("lost_count")))
 
     def test_pipelines_are_teams_with_their_stages_in_order(self):
         self.assertEqual(set(self.teams), set(self.pipelines))
@@ -116,3 +122,17 @@ class TestPloomesDeals(SandboxCase):
         self.source._current_map().action_confirm()
         self.migrate()
         self.assertEqual(self.leads[open_deal["Id"]].probability, 42.0)
+
+    def test_one_shared_tag_taxonomy_when_the_admin_picks_it(self):
+        skipped = self.phase(self.first_run, "shared_contact_tags")
+        self.assertEqual(skipped.state, "skipped")
+        self.assertIn("off in the map", skipped.notice)
+        fmap = self.source._confirmed_map()
+        fmap.shared_tags = True
+        self.source._current_map().action_confirm()
+        run = self.migrate()
+        tags = list(self.sandbox.dataset.iter("Tags"))
+        names = {" ".join(t["Name"].split()) for t in tags if t["EntityId"] in (1, 2)}
+        self.assertLessEqual(names, set(self.env["res.partner.category"].search([]).mapped("name")))
+        self.assertLessEqual(names, set(self.env["crm.tag"].search([]).mapped("name")))
+        self.assertEqual(self.phase(run, "shared_contact_tags").state, "done")

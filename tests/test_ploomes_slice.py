@@ -93,6 +93,30 @@ class TestPloomesSlice(SandboxCase):
                 checked.add("cpf")
         self.assertEqual(checked, {"cnpj", "cpf", "cpf of a company contact"})
 
+    def test_brazilian_fields_with_l10n_br(self):
+        if "l10n_br_ie_code" not in self.env["res.partner"]._fields:
+            self.skipTest("needs l10n_br (make test installs it)")
+        cnpj_type = self.env.ref("l10n_br.cnpj")
+        fields_ = {f["Name"]: f["Key"] for f in self.sandbox.dataset.iter("Fields")
+                   if f.get("Dynamic") and f["EntityId"] == 1}
+        ie_key, im_key = fields_["Inscrição Estadual"], fields_["Inscrição Municipal"]
+        seen = set()
+        for source_id, contact in self.contacts.items():
+            partner = self.partners[source_id]
+            if contact["TypeId"] != 1:
+                continue
+            if partner.vat:
+                self.assertEqual(partner.l10n_latam_identification_type_id, cnpj_type)
+                seen.add("type")
+            values = {row["FieldKey"]: row["StringValue"] for row in contact.get("OtherProperties") or []}
+            if values.get(ie_key):
+                self.assertEqual(partner.l10n_br_ie_code, values[ie_key].strip(), source_id)
+                seen.add("ie")
+            if values.get(im_key):
+                self.assertEqual(partner.l10n_br_im_code, values[im_key].strip(), source_id)
+                seen.add("im")
+        self.assertEqual(seen, {"type", "ie", "im"})
+
     def test_emails_phones_and_job_titles(self):
         roles = {r["Id"]: r["Name"] for r in self.sandbox.dataset.iter("Roles")}
         phones_seen = 0
