@@ -311,10 +311,11 @@ class CrmMigrationLoader(models.AbstractModel):
         lines = run.map_id._lines_for(obj.key)
         counts = defaultdict(int, done=len(staged))
         issues = []
+        payloads = staged._payloads()
         for rec, values, problems in self._transform(ctx, obj, lines, staged):
             self._count_problems(counts, problems)
             issues += self._issue_values(phase, obj, rec, problems)
-            reason = self._skip_reason(ctx, obj, rec.payload, values)
+            reason = self._skip_reason(ctx, obj, payloads[rec.id], values)
             if reason:
                 counts["skipped"] += 1
                 issues.append(self._issue(phase, obj, rec, "skipped", "info", reason))
@@ -334,10 +335,11 @@ class CrmMigrationLoader(models.AbstractModel):
             source, obj.identity_entity, [rec.source_key for rec in staged])
         existing = model.browse([res_id for m, res_id in known.values() if m == obj.model]).exists()
         alive = {record.id: record for record in existing}  # records sharing one prefetch
+        payloads = staged._payloads()
         to_create, to_update, loaded, held, skipped = [], [], [], [], []
         for rec, values, problems in self._transform(ctx, obj, lines, staged):
             self._count_problems(counts, problems)
-            reason = self._skip_reason(ctx, obj, rec.payload, values)
+            reason = self._skip_reason(ctx, obj, payloads[rec.id], values)
             if reason:
                 skipped.append(rec)
                 issues += self._issue_values(phase, obj, rec, problems)

@@ -93,9 +93,10 @@ class CrmMigrationLoaderSaleOrder(models.AbstractModel):
         orders = self.env["sale.order"]
         known = identities._resolve(source, "Quotes", staged.mapped("source_key"))
         alive = set(orders.browse([res_id for _m, res_id in known.values()]).exists().ids)
-        missing = {str(rec.payload.get("QuoteNumber")): rec.source_key for rec in staged
+        payloads = staged._payloads()
+        missing = {str(payloads[rec.id].get("QuoteNumber")): rec.source_key for rec in staged
                    if known.get(rec.source_key, (None, None))[1] not in alive
-                   and rec.payload.get("QuoteNumber") is not None}
+                   and payloads[rec.id].get("QuoteNumber") is not None}
         if not missing:
             return
         self.env.cr.execute("""
@@ -177,14 +178,15 @@ class CrmMigrationLoaderSaleLine(models.AbstractModel):
         quantity is set to 0 instead, and said.
         """
         run = phase.run_id
-        keys = {str(rec.payload.get("QuoteId")) for rec in staged}
+        payloads = staged._payloads()
+        keys = {str(payload.get("QuoteId")) for payload in payloads.values()}
         self.env.cr.execute("""
             SELECT source_key, payload FROM crm_migration_record
             WHERE source_id = %s AND entity = 'Quotes' AND source_key IN %s
         """, (run.source_id.id, tuple(keys)))
         quotes = dict(self.env.cr.fetchall())
         old = [rec for rec in staged
-               if (quotes.get(str(rec.payload.get("QuoteId"))) or {}).get("LastReview") is False]
+               if (quotes.get(str(payloads[rec.id].get("QuoteId"))) or {}).get("LastReview") is False]
         if not old:
             return
         known = self.env["crm.migration.identity"]._resolve(
@@ -245,11 +247,12 @@ class CrmMigrationLoaderQuoteRevision(models.AbstractModel):
 
     def _transform(self, ctx, obj, lines, staged):
         result = super()._transform(ctx, obj, lines, staged)
+        payloads = staged._payloads()
         by_quote = self._revision_lines([rec.source_key for rec, _v, _p in result])
         for rec, values, _problems in result:
-            approval = ctx.lookup("Quotes@ApprovalStatus", rec.payload.get("ApprovalStatusId")) or {}
-            values["body"] = self._revision_body(rec.payload, by_quote.get(rec.source_key, []),
-                                                 approval)
+            payload = payloads[rec.id]
+            approval = ctx.lookup("Quotes@ApprovalStatus", payload.get("ApprovalStatusId")) or {}
+            values["body"] = self._revision_body(payload, by_quote.get(rec.source_key, []), approval)
         return result
 
     def _revision_lines(self, quote_keys):
@@ -342,8 +345,9 @@ class CrmMigrationLoaderSaleState(models.AbstractModel):
     def _after_load(self, phase, obj, items):
         super()._after_load(phase, obj, items)
         issues = []
+        payloads = self.env["crm.migration.record"].browse([item[0].id for item in items])._payloads()
         for rec, _values, _problems, order in items:
-            amount = rec.payload.get("Amount")
+            amount = payloads[rec.id].get("Amount")
             if amount is None:
                 continue
             currency = order.currency_id
