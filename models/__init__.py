@@ -14,3 +14,4 @@ from . import crm_migration_loader_sales
 from . import crm_stage
 from . import crm_migration_automation
 from . import crm_lead
+from . import crm_migration_spot_check

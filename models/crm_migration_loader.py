@@ -383,6 +383,9 @@ class CrmMigrationLoader(models.AbstractModel):
         self._after_load(phase, obj, created + linked + updated + unchanged)
         verified, mismatches = self._verify(created + updated)
         counts["verified"] += verified + len(unchanged)  # compared field by field just before
+        if run.job_sample:
+            self.env["crm.migration.spot.check"]._record(
+                phase, obj, created + updated + unchanged, staged._payloads(), same_value)
         issues += [self._issue(phase, obj, rec, "verify_mismatch", "warning", message, record)
                    for rec, record, message in mismatches]
         self.env["crm.migration.issue"].create(issues)

@@ -76,6 +76,7 @@ class CrmMigrationRun(models.Model):
         "crm.migration.run.phase", "run_id", "Reconciliation", domain=[("kind", "=", "load")])
     issue_ids = fields.One2many("crm.migration.issue", "run_id", "Issues", readonly=True)
     profile_ids = fields.One2many("crm.migration.profile", "run_id", "Profile", readonly=True)
+    spot_check_ids = fields.One2many("crm.migration.spot.check", "run_id", "Spot check", readonly=True)
     issue_count = fields.Integer(compute="_compute_issue_counts")
     error_count = fields.Integer(compute="_compute_issue_counts")
     progress = fields.Float(compute="_compute_progress", digits=(5, 1))
