@@ -11,6 +11,8 @@ from . import crm_migration_run_phase
 from . import crm_migration_loader
 from . import crm_migration_loader_users
 from . import crm_migration_loader_sales
+from . import crm_migration_loader_activities
+from . import crm_migration_map_activities
 from . import crm_stage
 from . import crm_migration_automation
 from . import crm_lead

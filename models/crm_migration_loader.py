@@ -272,6 +272,10 @@ class CrmMigrationLoader(models.AbstractModel):
                 found[position] = record
         return found
 
+    def _conversion_context(self, run, dry_run=False):
+        """The context the converters of this loader's objects ask their questions to."""
+        return OdooConversionContext(self.env, run, dry_run=dry_run)
+
     # -- batches -------------------------------------------------------------------
 
     def _transform(self, ctx, obj, lines, staged):
@@ -307,7 +311,7 @@ class CrmMigrationLoader(models.AbstractModel):
     def _validate_batch(self, phase, obj, staged):
         """Convert a batch without writing; log every problem found."""
         run = phase.run_id
-        ctx = OdooConversionContext(self.env, run, dry_run=True)
+        ctx = self._conversion_context(run, dry_run=True)
         lines = run.map_id._lines_for(obj.key)
         counts = defaultdict(int, done=len(staged))
         issues = []
@@ -327,7 +331,7 @@ class CrmMigrationLoader(models.AbstractModel):
         run = phase.run_id
         source = run.source_id
         model = self.env[obj.model].with_context(**QUIET)
-        ctx = OdooConversionContext(self.env, run)
+        ctx = self._conversion_context(run)
         lines = run.map_id._lines_for(obj.key)
         counts = defaultdict(int, done=len(staged))
         issues = []

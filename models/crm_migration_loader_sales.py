@@ -231,6 +231,15 @@ class CrmMigrationLoaderQuoteRevision(models.AbstractModel):
                               payload.get("LastReviewId"))
         return None
 
+    def _after_load(self, phase, obj, items):
+        """An earlier revision stands for its quote's order too (e.g. for its attachments)."""
+        super()._after_load(phase, obj, items)
+        run = phase.run_id
+        self.env["crm.migration.identity"]._bind(
+            run.source_id, "Quotes",
+            [(rec.source_key, values["res_id"]) for rec, values, _p, _r in items if values.get("res_id")],
+            "sale.order", run)
+
     def _postprocess(self, obj, payload, values):
         values = dict(values)
         user_id = values.pop("author_id", None)

@@ -280,6 +280,8 @@ class TestPloomesSales(SandboxCase):
             self.assertEqual(message.date.replace(microsecond=0), utc(revision["Date"]))
             self.assertIn(f"revisão {revision['ReviewNumber']}", str(message.body))
             self.assertEqual(message.subtype_id, self.env.ref("mail.mt_note"))
+            # the revision stands for the quote's order (its attachments go there)
+            self.assertEqual(self.quote_orders[revision_id], order)
             for line in (l for l in self.quote_lines.values() if l["QuoteId"] == revision_id):
                 self.assertIn(line["ProductName"], str(message.body))
         self.assertTrue(self.revisions)

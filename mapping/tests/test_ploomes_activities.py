@@ -1,0 +1,179 @@
+"""History converters and values of the Ploomes activities domain, without Odoo."""
+import pytest
+
+from mapping.converters import ConversionError, convert
+from mapping.ploomes import SCHEMA
+from mapping.ploomes_activities import (HistoryContext, activity_kind, attachment_owner,
+                                        coordinates, display_address, email_addresses, headline,
+                                        meeting_stop, plain_words, time_span, utc_string)
+from mapping.transform import MapLine, ProblemCollector
+
+
+class MemoryHistory(ProblemCollector, HistoryContext):
+    """Identities, users and partners held in dicts; unknown addresses get new ids."""
+
+    def __init__(self, identities=None, partners=None):
+        self.identities = identities or {}
+        self.partners = dict(partners or {})
+        self.made = []
+        self.start_record()
+
+    def resolve(self, entity, key):
+        return self.identities.get((entity, str(key)))
+
+    def author(self, source_user_id):
+        if source_user_id == 7:
+            return 70, '"Ana" <ana@x.example>'
+        self.problem("unmatched_author", "no user", "info")
+        return None, "Bruno"
+
+    def partner_for_email(self, address, name=None):
+        if "@" not in address:
+            return None
+        if address.lower() not in self.partners:
+            self.made.append((address, name))
+            self.partners[address.lower()] = 100 + len(self.made)
+        return self.partners[address.lower()]
+
+    def html_sanitize(self, html):
+        return html
+
+    def plaintext2html(self, text):
+        return f"<p>{text}</p>"
+
+
+def run(converter, record, source="V", target="x", ctx=None, **params):
+    ctx = ctx or MemoryHistory()
+    ctx.start_record()
+    return convert(MapLine(source, target, converter, params), record, ctx), ctx.problems
+
+
+@pytest.mark.parametrize("name, kind", [
+    ("Ligação", "call"), ("LIGACAO de retorno", "call"), ("E-mail", "email"), ("Email", "email"),
+    ("Reunião", "meeting"), ("Visita técnica", "meeting"), ("Tarefa", "todo"), ("To-do", "todo"),
+    ("Enviar documento", "upload"), ("WhatsApp", None), ("", None), (None, None),
+])
+def test_activity_kind_reads_portuguese_and_english_names(name, kind):
+    assert activity_kind(name) == kind
+
+
+def test_plain_words_drop_accents_case_and_punctuation():
+    assert plain_words("  Reunião: E-MAIL! ") == "reuniao e mail"
+
+
+def test_dates_and_meeting_end():
+    assert utc_string("2025-05-12T14:25:10.5-03:00") == "2025-05-12 17:25:10"
+    assert meeting_stop("2025-05-12 17:00:00", 45) == "2025-05-12 17:45:00"
+    assert meeting_stop("2025-05-12 23:30:00", None) == "2025-05-13 00:30:00"
+
+
+def test_time_span_is_local_and_absent_for_untimed_tasks():
+    task = {"DateTime": "2025-05-12T14:00:00-03:00", "EndTime": "2025-05-12T15:30:00-03:00"}
+    assert time_span(task) == "14:00 – 15:30"
+    assert time_span(dict(task, EndTime=None)) == "14:00"
+    assert time_span(dict(task, NoTime=True)) is None
+
+
+def test_headline_is_the_first_sentence_cut():
+    assert headline("<p>Reunião na sede. Levar amostras.</p>") == "Reunião na sede."
+    assert headline("x" * 100, limit=10) == "x" * 9 + "…"
+    assert headline(None) == ""
+
+
+def test_addresses_split_on_commas_and_semicolons():
+    assert email_addresses('Ana <ana@x.example>; bob@y.example, not-an-address') == [
+        ("Ana", "ana@x.example"), ("", "bob@y.example")]
+    assert email_addresses(None) == []
+    assert display_address('Zé "Z" Silva', "ze@x.example") == "\"Zé 'Z' Silva\" <ze@x.example>"
+    assert display_address("", "ze@x.example") == "ze@x.example"
+
+
+def test_coordinates():
+    assert coordinates(-23.55, -46.63) == "-23.55, -46.63"
+    assert coordinates(None, -46.63) is None
+
+
+@pytest.mark.parametrize("payload, owner", [
+    ({"EmailId": 5, "DealId": 9}, ("Emails", 5)),
+    ({"InteractionRecordId": 3, "ContactId": 1}, ("InteractionRecords", 3)),
+    ({"TaskId": 4}, ("Tasks", 4)), ({"OrderId": 8}, ("Orders", 8)),
+    ({"ContactId": 1}, ("Contacts", 1)), ({"EntityId": 2, "ItemId": 9}, ("Deals", 9)),
+    ({"EntityId": 99, "ItemId": 9}, (None, None)), ({}, (None, None)),
+])
+def test_attachment_owner_is_the_most_specific_column(payload, owner):
+    assert attachment_owner(payload) == owner
+
+
+def test_history_record_is_the_deals_lead_else_the_contacts_partner():
+    ctx = MemoryHistory({("Deals", "9"): 90, ("Contacts", "1"): 10})
+    assert run("history_record", {"V": 9, "ContactId": 1}, target="model", ctx=ctx)[0] == \
+        {"model": "crm.lead", "res_id": 90}
+    values, problems = run("history_record", {"V": 8, "ContactId": 1}, target="model", ctx=ctx)
+    assert values == {"model": "res.partner", "res_id": 10}
+    assert [(p.code, p.level) for p in problems] == [("deal_not_loaded", "warning")]
+    values, problems = run("history_record", {"V": None, "ContactId": 2}, target="model", ctx=ctx)
+    assert values == {"model": False, "res_id": False}
+    assert [(p.code, p.level) for p in problems] == [("no_record", "error")]
+
+
+def test_history_date_falls_back_on_creation_and_says_so():
+    values, problems = run("history_date", {"V": None, "CreateDate": "2025-01-01T10:00:00-03:00"},
+                           fallback_path="CreateDate")
+    assert values == {"x": "2025-01-01 13:00:00"}
+    assert [p.code for p in problems] == ["no_date"]
+    with pytest.raises(ConversionError):
+        run("history_date", {"V": None})
+
+
+def test_task_deadline_is_the_local_day():
+    assert run("task_deadline", {"V": "2025-05-12T22:30:00-03:00"})[0] == {"x": "2025-05-12"}
+    values, problems = run("task_deadline", {"V": None, "CreateDate": "2025-05-01T09:00:00-03:00"})
+    assert values == {"x": "2025-05-01"} and [p.code for p in problems] == ["no_date"]
+
+
+def test_task_note_keeps_time_and_address():
+    record = {"V": "Levar <b>amostras</b>", "DateTime": "2025-05-12T14:00:00-03:00",
+              "EndTime": None, "Address": "Rua A & B, 10"}
+    assert run("task_note", record)[0] == {
+        "x": "Levar <b>amostras</b><p>14:00</p><p>Rua A &amp; B, 10</p>"}
+    assert run("task_note", {"V": None, "NoTime": True})[0] == {"x": False}
+
+
+def test_author_is_a_partner_or_shown_by_name():
+    assert run("author", {"V": 7}, target="author_id")[0] == {
+        "author_id": 70, "email_from": '"Ana" <ana@x.example>'}
+    values, problems = run("author", {"V": 8}, target="author_id")
+    assert values == {"author_id": False, "email_from": "Bruno"}
+    assert [p.level for p in problems] == ["info"]
+    assert run("author", {"V": None}, target="author_id")[0] == {"author_id": False, "email_from": False}
+
+
+def test_email_sender_and_recipients_resolve_to_partners():
+    ctx = MemoryHistory(partners={"ana@x.example": 5})
+    values, problems = run("email_author", {"V": "ana@x.example", "FromName": " Ana  Lima "},
+                           target="author_id", ctx=ctx)
+    assert values == {"author_id": 5, "email_from": '"Ana Lima" <ana@x.example>'}
+    assert not problems
+    values, _ = run("email_recipients", {"V": "Bob <bob@y.example>", "Cc": "ana@x.example"},
+                    target="partner_ids", ctx=ctx, cc_path="Cc")
+    assert values == {"partner_ids": [(6, 0, [5, 101])]}
+    assert ctx.made == [("bob@y.example", "Bob")]
+    values, problems = run("email_author", {"V": "nobody", "FromName": None}, target="author_id", ctx=ctx)
+    assert values == {"author_id": False, "email_from": "nobody"}
+    assert [p.code for p in problems] == ["invalid_email"]
+
+
+def test_message_id_gets_angle_brackets():
+    assert run("message_id", {"V": "abc@x"})[0] == {"x": "<abc@x>"}
+    assert run("message_id", {"V": "<abc@x>"})[0] == {"x": "<abc@x>"}
+    assert run("message_id", {"V": None})[0] == {}
+
+
+def test_history_objects_load_after_deals_in_this_order():
+    keys = [obj.key for obj in SCHEMA.objects]
+    history = ["activity_types", "tasks", "interactions", "emails", "attachments"]
+    assert [key for key in keys if key in history] == history
+    assert keys.index("deals") < keys.index("activity_types")
+    for key in history[1:4]:
+        fields = {spec.path: spec for spec in SCHEMA.object(key).fields}
+        assert fields["DealId"].converter == "history_record" and fields["DealId"].required

@@ -1,0 +1,642 @@
+"""Loaders of the Ploomes history: activity types, tasks, interaction records, e-mails
+and attachments, with their original dates and authors, without notifying anyone."""
+from collections import defaultdict, namedtuple
+
+from markupsafe import Markup
+
+from odoo import models
+from odoo.tools import email_normalize, human_size
+
+from ..mapping.converters import is_empty, value_at
+from ..mapping.ploomes_activities import (ACTIVITY_TYPES, EMAIL_NOT_SENT, HistoryContext,
+                                          activity_kind, attachment_owner, coordinates,
+                                          display_address, email_addresses, headline,
+                                          meeting_stop, utc_string)
+from ..mapping.transform import Problem
+from ..sources import SourceError
+from .crm_migration_loader import QUIET, OdooConversionContext
+
+#: Writing history must not notify, invite, remind or send anything.
+HISTORY_QUIET = dict(
+    QUIET,
+    mail_activity_quick_update=True,  # no "activity assigned to you" message
+    no_mail_to_attendees=True,        # no calendar invitation
+    dont_notify=True,                 # no calendar alarm
+    is_calendar_event_new=True,       # no "date changed" message on later writes
+)
+#: Identity namespace of the partners made for e-mail addresses unknown to Odoo.
+ADDRESSES = "Emails@Addresses"
+#: Category of the Odoo activity types a kind falls back to when its XML id is gone.
+KIND_CATEGORIES = {"call": "phonecall", "meeting": "meeting", "upload": "upload_file"}
+
+#: What a history record becomes: an Odoo model (None: skipped) and its values.
+Target = namedtuple("Target", "model values")
+
+
+class HistoryConversionContext(OdooConversionContext, HistoryContext):
+    """The base answers, plus authors and the partners of e-mail addresses."""
+
+    def __init__(self, env, run, dry_run=False):
+        super().__init__(env, run, dry_run=dry_run)
+        self.phase_key = "history"
+        self._addresses = {}
+        self._owners = {}
+
+    def _matches(self):
+        """{source user id: user match} of the source (shared with ``user``)."""
+        if self._users is None:
+            self._users = {match.source_key: match for match in self.env["crm.migration.user.match"]
+                           .search([("source_id", "=", self.source.id)])}
+        return self._users
+
+    def author(self, source_user_id):
+        match = self._matches().get(str(source_user_id))
+        if match is None:
+            self.problem("unknown_author", self.env._("Author %s is not a user of the source.",
+                                                      source_user_id))
+            return None, None
+        if match.user_id:
+            partner = match.user_id.partner_id
+            return partner.id, partner.email_formatted or None
+        self.problem("unmatched_author", self.env._(
+            "Author %(name)s <%(email)s> has no Odoo user: shown by name and e-mail.",
+            name=match.name, email=match.email or "-"), "info")
+        return None, display_address(match.name, match.email) if match.email else match.name
+
+    # -- e-mail addresses ------------------------------------------------------------
+
+    def partner_for_email(self, address, name=None):
+        normalized = email_normalize(address or "")
+        if not normalized:
+            return None
+        if normalized not in self._addresses:
+            self.prefetch_addresses([normalized])
+        if not self._addresses[normalized]:
+            self._addresses[normalized] = self._one_off_partner(normalized, address.strip(), name)
+        return self._addresses[normalized]
+
+    def prefetch_addresses(self, addresses):
+        """Find the partners of e-mail addresses at once: the Odoo user of a source user
+        with that address, a partner made earlier for it, else the partner with that
+        address (users' partners first, then the oldest)."""
+        wanted = {email_normalize(address or "") for address in addresses} - {False, ""}
+        wanted -= set(self._addresses)
+        if not wanted:
+            return
+        found = dict.fromkeys(wanted)
+        for match in self._matches().values():
+            email = email_normalize(match.email or "")
+            if email in found and match.user_id and not found[email]:
+                found[email] = match.user_id.partner_id.id
+        made = self.env["crm.migration.identity"]._resolve(self.source, ADDRESSES, wanted)
+        alive = set(self.env["res.partner"].browse([res_id for _m, res_id in made.values()]).exists().ids)
+        for email, (_model, res_id) in made.items():
+            if res_id in alive and not found[email]:
+                found[email] = res_id
+        partners = self.env["res.partner"].with_context(active_test=False).search(
+            [("email_normalized", "in", [email for email, pid in found.items() if not pid])],
+            order="id")
+        for partner in partners.sorted(lambda p: (not p.user_ids, p.id)):
+            if not found[partner.email_normalized]:
+                found[partner.email_normalized] = partner.id
+        self._addresses.update(found)
+
+    def _one_off_partner(self, normalized, address, name):
+        """A partner for an address unknown to Odoo (journaled, bound to the address)."""
+        if self.dry_run:
+            return -1
+        partner = self.env["res.partner"].with_context(**QUIET).create(
+            {"name": name or address, "email": address})
+        self.env["crm.migration.journal"]._log(self.run, self.phase_key, "create", "res.partner",
+                                               partner.ids)
+        self.env["crm.migration.identity"]._bind(self.source, ADDRESSES, [(normalized, partner.id)],
+                                                 "res.partner", self.run)
+        return partner.id
+
+    # -- records of other phases ---------------------------------------------------
+
+    def record_of(self, entity, key):
+        """(model, id) of the live Odoo record a source record became, or (None, None)."""
+        if is_empty(key):
+            return None, None
+        cache = self._owners.setdefault(entity, {})
+        key = str(key)
+        if key not in cache:
+            model, res_id = self.env["crm.migration.identity"]._resolve(
+                self.source, entity, [key]).get(key, (None, None))
+            alive = model in self.env and self.env[model].browse(res_id).exists()
+            cache[key] = (model, res_id) if alive else (None, None)
+        return cache[key]
+
+
+class CrmMigrationLoaderActivityType(models.AbstractModel):
+    """Ploomes task types are linked to Odoo's activity types by name; none is created."""
+
+    _name = "crm.migration.loader.activity.type"
+    _inherit = "crm.migration.loader"
+    _description = "Migration Loader: Activity Types"
+
+    def _activity_type(self, kind):
+        """The Odoo activity type of a kind: its standard type, else one of its category,
+        else To-Do."""
+        Type = self.env["mail.activity.type"]
+        for candidate in filter(None, (kind, "todo")):
+            found = self.env.ref(ACTIVITY_TYPES[candidate], raise_if_not_found=False)
+            if not found and candidate in KIND_CATEGORIES:
+                found = Type.search([("category", "=", KIND_CATEGORIES[candidate])], limit=1)
+            if found:
+                return found
+        return Type.search([("res_model", "=", False)], limit=1)
+
+    def _unknown_issues(self, phase, obj, staged):
+        return [self._issue(phase, obj, rec, "unknown_activity_type", "warning", self.env._(
+            "Task type %s has no Odoo equivalent: its tasks and records use To-Do.",
+            rec.payload.get("Name"))) for rec in staged if not activity_kind(rec.payload.get("Name"))]
+
+    def _validate_batch(self, phase, obj, staged):
+        issues = self._unknown_issues(phase, obj, staged)
+        self.env["crm.migration.issue"].create(issues)
+        return {"done": len(staged), "warnings": len(issues)}
+
+    def _load_batch(self, phase, obj, staged):
+        run = phase.run_id
+        known = self.env["crm.migration.identity"]._resolve(
+            run.source_id, obj.identity_entity, staged.mapped("source_key"))
+        issues = self._unknown_issues(phase, obj, staged)
+        unknown = len(issues)
+        pairs, failed = [], staged.browse()
+        for rec in staged:
+            activity_type = self._activity_type(activity_kind(rec.payload.get("Name")))
+            if not activity_type:
+                failed |= rec
+            elif known.get(rec.source_key) != (obj.model, activity_type.id):
+                pairs.append((rec.source_key, activity_type.id))
+        message = self.env._("Odoo has no activity type left to link it to.")
+        issues += [self._issue(phase, obj, rec, "load_failed", "error", message) for rec in failed]
+        failed._mark("failed", message)
+        (staged - failed)._mark("loaded")
+        self.env["crm.migration.journal"]._log(run, phase.key, "link", obj.model,
+                                               [res_id for _key, res_id in pairs])
+        self.env["crm.migration.identity"]._bind(run.source_id, obj.identity_entity, pairs,
+                                                 obj.model, run)
+        self.env["crm.migration.issue"].create(issues)
+        loaded = len(staged) - len(failed)
+        return {"done": len(staged), "linked": len(pairs), "unchanged": loaded - len(pairs),
+                "failed": len(failed), "verified": loaded, "warnings": unknown,
+                "errors": len(failed)}
+
+
+class CrmMigrationLoaderHistory(models.AbstractModel):
+    """History items become the Odoo record their kind asks for (``_shape``), on the lead
+    or partner they belong to, with their original date and author, notifying no one.
+
+    One source object may become records of several models (a task is an activity
+    while open, a message once done); each is bound to what it became, so a second
+    run updates it, and what it was before is retired (``_retire``).
+    """
+
+    _name = "crm.migration.loader.history"
+    _inherit = "crm.migration.loader"
+    _description = "Migration Loader: History"
+
+    def _conversion_context(self, run, dry_run=False):
+        return HistoryConversionContext(self.env, run, dry_run=dry_run)
+
+    def _references(self, lines, payloads):
+        """The base references, plus the contacts that history items fall back on."""
+        refs = super()._references(lines, payloads)
+        for line in lines:
+            if line.converter == "history_record":
+                path = line.params.get("contact_path", "ContactId")
+                refs["Contacts"].update(value_at(payload, path) for payload in payloads)
+        return refs
+
+    def _transform(self, ctx, obj, lines, staged):
+        """[(staged record, Target, problems)]; problems met while shaping count too."""
+        result = []
+        payloads = staged._payloads()
+        for rec, values, problems in super()._transform(ctx, obj, lines, staged):
+            if not values.get("create_date"):
+                values.pop("create_date", None)
+            ctx.problems = problems
+            result.append((rec, self._shape(ctx, obj, payloads[rec.id], values), ctx.problems))
+        ctx.problems = []
+        return result
+
+    def _shape(self, ctx, obj, payload, values):
+        """What a record becomes; one that belongs to no loaded record is skipped."""
+        return Target(obj.model if values.get("res_id") else None, values)
+
+    def _prepare(self, phase, model, to_create, to_update):
+        """Last step before writing: (to create, to update, failed [(rec, problems, code,
+        message)])."""
+        return to_create, to_update, []
+
+    # -- loading ---------------------------------------------------------------------
+
+    def _load_batch(self, phase, obj, staged):
+        run = phase.run_id
+        ctx = self._conversion_context(run)
+        ctx.phase_key = phase.key
+        known = self.env["crm.migration.identity"]._resolve(
+            run.source_id, obj.identity_entity, staged.mapped("source_key"))
+        plans = defaultdict(lambda: ([], []))
+        skipped, issues = [], []
+        for rec, target, problems in self._transform(ctx, obj, run.map_id._lines_for(obj.key), staged):
+            if run.map_id.hold_conversion_errors and any(p.conversion for p in problems):
+                skipped.append((rec, problems, "held", self.env._(
+                    "Held: a value could not be converted (map option).")))
+            elif not target.model:
+                skipped.append((rec, problems, None, None))
+            else:
+                bound_model, bound_id = known.get(rec.source_key, (None, None))
+                record = self.env[target.model].browse(bound_id).exists() \
+                    if bound_model == target.model else None
+                if record:
+                    plans[target.model][1].append((rec, target.values, problems, record))
+                else:
+                    issues += self._retire(phase, obj, rec, bound_model, bound_id, target.model)
+                    plans[target.model][0].append((rec, target.values, problems))
+        counts = defaultdict(int, done=len(staged))
+        loaded, failed = {}, []
+        for model_name, (to_create, to_update) in plans.items():
+            loaded[model_name], not_loaded = self._write(phase, obj, model_name, to_create,
+                                                         to_update, counts)
+            failed += not_loaded
+        self._after_load(phase, obj, [item for items in loaded.values() for item in items])
+        for items in loaded.values():
+            verified, mismatches = self._verify(items)
+            counts["verified"] += verified
+            issues += [self._issue(phase, obj, rec, "verify_mismatch", "warning", message, record)
+                       for rec, record, message in mismatches]
+        issues += self._account(phase, obj, counts, loaded, skipped, failed)
+        self.env["crm.migration.issue"].create(issues)
+        return counts
+
+    def _write(self, phase, obj, model_name, to_create, to_update, counts):
+        """Create and update the records of one model; return (loaded items, failed)."""
+        run = phase.run_id
+        model = self.env[model_name].with_context(**HISTORY_QUIET)
+        to_create, to_update, failed = self._prepare(phase, model, to_create, to_update)
+        problems_of = {item[0].id: item[2] for item in to_create + to_update}
+        created, linked, create_failed = self._create(run, phase, obj, model, to_create)
+        updated, unchanged, update_failed = self._update(run, phase, obj, model, to_update)
+        self.env["crm.migration.identity"]._bind(
+            run.source_id, obj.identity_entity,
+            [(rec.source_key, record.id) for rec, _v, _p, record in created + linked], model_name, run)
+        for name, items in (("created", created), ("linked", linked), ("updated", updated),
+                            ("unchanged", unchanged)):
+            counts[name] += len(items)
+        failed += [(rec, problems_of[rec.id], "load_failed",
+                    self.env._("Could not be loaded: %s", exc))
+                   for rec, exc in create_failed + update_failed]
+        return created + linked + updated + unchanged, failed
+
+    def _retire(self, phase, obj, rec, model, res_id, new_model):
+        """What a source record became before it turned into another kind of record: an
+        open activity is marked done (archived, journaled); anything else is left as it
+        is and reported. Returns issues."""
+        record = self.env[model].browse(res_id).exists() if model in self.env else None
+        if not record:
+            return []
+        if model == "mail.activity":
+            if record.active:
+                self.env["crm.migration.journal"]._log(phase.run_id, phase.key, "write", model,
+                                                       {record.id: {"active": True}})
+                record.with_context(**HISTORY_QUIET).write({"active": False})
+            return []
+        return [self._issue(phase, obj, rec, "kind_changed", "warning", self.env._(
+            "It was loaded as %(old)s before and is now a %(new)s: the earlier record was "
+            "left as it is.", old=record.display_name, new=new_model), record)]
+
+    def _account(self, phase, obj, counts, loaded, skipped, failed):
+        """Count, mark and log every record of a batch: loaded, skipped or failed."""
+        issues = []
+        Record = self.env["crm.migration.record"]
+        for items in loaded.values():
+            for rec, _values, problems, record in items:
+                self._count_problems(counts, problems)
+                issues += self._issue_values(phase, obj, rec, problems, record)
+            Record.browse([item[0].id for item in items])._mark("loaded")
+        for rec, problems, code, message in skipped + failed:
+            self._count_problems(counts, problems)
+            issues += self._issue_values(phase, obj, rec, problems)
+            if code:
+                issues.append(self._issue(phase, obj, rec, code, "error", message))
+                counts["errors"] += not any(p.level == "error" for p in problems)
+            reason = message or next((p.message for p in problems if p.level == "error"), None)
+            rec._mark("held" if code == "held" else "failed" if code else "skipped", reason)
+        counts["skipped"] += len(skipped)
+        counts["failed"] += len(failed)
+        return issues
+
+
+class CrmMigrationLoaderTask(models.AbstractModel):
+    """Tasks: open ones become activities, done ones the message Odoo posts when an
+    activity is marked done; or project tasks, when the map says so."""
+
+    _name = "crm.migration.loader.task"
+    _inherit = "crm.migration.loader.history"
+    _description = "Migration Loader: Tasks"
+
+    def _shape(self, ctx, obj, payload, values):
+        if not values.get("res_id"):
+            return Target(None, values)
+        if ctx.run.map_id.task_target == "project":
+            return self._project_task(ctx, payload, values)
+        if payload.get("Finished"):
+            return self._done_message(ctx, payload, values)
+        if not values.get("user_id"):
+            ctx.problem("no_assignee", self.env._(
+                "Odoo activities need a user: held back until owner %s is matched to an Odoo "
+                "user (or a fallback owner is set).", payload.get("OwnerId")), "error")
+            return Target(None, values)
+        values["res_model_id"] = self.env["ir.model"]._get_id(values.pop("res_model"))
+        return Target("mail.activity", values)
+
+    def _done_message(self, ctx, payload, values):
+        """A done task: the 'done' message of its activity type, dated at its completion
+        and written by whoever completed it."""
+        finished = next((payload[key] for key in ("FinishDate", "LastUpdateDate", "CreateDate")
+                         if not is_empty(payload.get(key))), None)
+        if finished is None:
+            ctx.problem("no_date", self.env._("Done, but without any date."), "error")
+            return Target(None, values)
+        if is_empty(payload.get("FinishDate")):
+            ctx.problem("no_date", self.env._("Done without a completion date: dated at %s.", finished))
+        finisher = next((payload[key] for key in ("FinisherId", "OwnerId")
+                         if not is_empty(payload.get(key))), None)
+        author_id, email_from = ctx.author(finisher) if finisher else (None, None)
+        if ctx.dry_run:
+            return Target("mail.message", values)
+        model = values.pop("res_model")
+        activity = self.env["mail.activity"].new({
+            "res_model_id": self.env["ir.model"]._get_id(model), "res_id": values["res_id"],
+            **{name: values.get(name) or False
+               for name in ("activity_type_id", "summary", "note", "user_id")}})
+        body = self.env["ir.qweb"]._render("mail.message_activity_done", {
+            "activity": activity, "feedback": False,
+            "display_assignee": bool(activity.user_id) and activity.user_id.partner_id.id != author_id,
+        }, minimal_qcontext=True)
+        when = utc_string(finished)
+        return Target("mail.message", {
+            "model": model, "res_id": values["res_id"], "body": body, "date": when,
+            "create_date": when, "author_id": author_id or False, "email_from": email_from or False,
+            "message_type": "notification", "subtype_id": self.env.ref("mail.mt_activities").id,
+            "mail_activity_type_id": values.get("activity_type_id") or False,
+        })
+
+
+    def _project_task(self, ctx, payload, values):
+        """A task of the 'Ploomes tasks' project: its assignees, customer, deadline, type
+        (as a tag), state, and a link to its opportunity in the description."""
+        if ctx.dry_run:
+            return Target("project.task", values)
+        owner = payload.get("OwnerId")
+        users = {ctx.user(row["UserId"]) for row in payload.get("Users") or ()
+                 if row.get("UserId") and row["UserId"] != owner} | {values.get("user_id")}
+        kind = (ctx.lookup("Tasks@Types", payload.get("TypeId")) or {}).get("Name")
+        tag = ctx.record_by_name("project.tags", kind, create=True) if kind else None
+        description = Markup(values.get("note") or "")
+        if values["res_model"] == "crm.lead":
+            lead = self.env["crm.lead"].browse(values["res_id"])
+            description = Markup("<p>%s</p>") % lead._get_html_link() + description
+        finished = payload.get("Finished") and payload.get("FinishDate")
+        return Target("project.task", {
+            "name": values.get("summary") or self.env._("Ploomes task %s", payload.get("Id")),
+            "project_id": ctx.record_by_name("project.project", self.env._("Ploomes tasks"),
+                                             create=True),
+            "description": description or False,
+            "user_ids": [(6, 0, sorted(user for user in users if user))],
+            "partner_id": ctx.resolve("Contacts", payload.get("ContactId")) or False,
+            "date_deadline": utc_string(payload["DateTime"]) if payload.get("DateTime") else False,
+            "tag_ids": [(6, 0, [tag] if tag else [])],
+            "state": "1_done" if payload.get("Finished") else "01_in_progress",
+            "date_end": utc_string(finished) if finished else False,
+            **({"create_date": values["create_date"]} if values.get("create_date") else {}),
+        })
+
+
+class CrmMigrationLoaderInteraction(models.AbstractModel):
+    """Interaction records: notes and calls become internal notes of their activity type
+    (a call with its duration), meetings and visits calendar events."""
+
+    _name = "crm.migration.loader.interaction"
+    _inherit = "crm.migration.loader.history"
+    _description = "Migration Loader: Interaction Records"
+
+    def _shape(self, ctx, obj, payload, values):
+        if not values.get("res_id") or ctx.dry_run:
+            return super()._shape(ctx, obj, payload, values)
+        activity_type = self.env["mail.activity.type"].browse(values.get("mail_activity_type_id") or [])
+        if activity_type.category == "meeting":
+            return Target("calendar.event", self._event(ctx, payload, values, activity_type))
+        facts = self._facts(payload)
+        if facts:
+            values["body"] = Markup(values.get("body") or "") + Markup().join(
+                Markup("<p>%s</p>") % fact for fact in facts)
+        values.update(message_type="comment", subtype_id=self.env.ref("mail.mt_note").id,
+                      is_internal=True)
+        return Target("mail.message", values)
+
+    def _facts(self, payload):
+        """What a note adds to its content: duration, telephony call, check-in."""
+        facts = []
+        if payload.get("Length"):
+            facts.append(self.env._("Duration: %s min", payload["Length"]))
+        if payload.get("TotalVoiceCallId"):
+            facts.append(self.env._("TotalVoice call %s", payload["TotalVoiceCallId"]))
+        where = coordinates(payload.get("Latitude"), payload.get("Longitude"))
+        if where:
+            facts.append(self.env._("Check-in at %s", where))
+        return facts
+
+    def _event(self, ctx, payload, values, activity_type):
+        """A meeting or visit as a calendar event with its attendees, linked to its record."""
+        author = self.env["res.partner"].browse(values.get("author_id") or [])
+        contact = ctx.resolve("Contacts", payload.get("ContactId"))
+        kind = (ctx.lookup("Tasks@Types", payload.get("TypeId")) or {}).get("Name")
+        description = Markup(values.get("body") or "")
+        if payload.get("VerifiedCheckIn"):
+            description += Markup("<p>%s</p>") % self.env._("Check-in verified.")
+        return {
+            "name": headline(payload.get("Content")) or kind or activity_type.name,
+            "description": description or False,
+            "start": values["date"],
+            "stop": meeting_stop(values["date"], payload.get("Length")),
+            "user_id": author.user_ids[:1].id or False,
+            "partner_ids": [(6, 0, sorted({pid for pid in (contact, author.id) if pid}))],
+            "location": coordinates(payload.get("Latitude"), payload.get("Longitude")) or False,
+            "res_model_id": self.env["ir.model"]._get_id(values["model"]),
+            "res_id": values["res_id"],
+            "opportunity_id": values["res_id"] if values["model"] == "crm.lead" else False,
+            **({"create_date": values["create_date"]} if values.get("create_date") else {}),
+        }
+
+    def _create(self, run, phase, obj, model, items):
+        """Events are linked to their opportunity once created: created linked, Odoo would
+        post a 'meeting scheduled' message on the lead, dated now."""
+        if model._name != "calendar.event":
+            return super()._create(run, phase, obj, model, items)
+        bare = [(rec, {k: v for k, v in values.items() if k != "opportunity_id"}, problems)
+                for rec, values, problems in items]
+        created, linked, failed = super()._create(run, phase, obj, model, bare)
+        full = {rec.id: values for rec, values, _problems in items}
+        for rec, _values, _problems, record in created:
+            if full[rec.id].get("opportunity_id"):
+                record.write({"opportunity_id": full[rec.id]["opportunity_id"]})
+        return ([(rec, full[rec.id], problems, record) for rec, _v, problems, record in created],
+                linked, failed)
+
+
+class CrmMigrationLoaderEmail(models.AbstractModel):
+    """E-mails: messages of type e-mail, threaded, by their sender's partner."""
+
+    _name = "crm.migration.loader.email"
+    _inherit = "crm.migration.loader.history"
+    _description = "Migration Loader: E-mails"
+
+    def _transform(self, ctx, obj, lines, staged):
+        ctx.prefetch_addresses([address for rec in staged for field in ("From", "To", "Cc")
+                                for _name, address in email_addresses(rec.payload.get(field))])
+        return super()._transform(ctx, obj, lines, staged)
+
+    def _shape(self, ctx, obj, payload, values):
+        if payload.get("StatusId") == EMAIL_NOT_SENT:
+            ctx.problem("email_not_sent", self.env._("Ploomes could not send this e-mail."), "info")
+        if values.get("res_id") and not ctx.dry_run:
+            values.update(subtype_id=self.env.ref("mail.mt_comment").id, is_internal=False)
+        return super()._shape(ctx, obj, payload, values)
+
+    def _load_batch(self, phase, obj, staged):
+        counts = super()._load_batch(phase, obj, staged)
+        made = self.env["crm.migration.journal"].search_count([
+            ("run_id", "=", phase.run_id.id), ("phase", "=", phase.key),
+            ("res_model", "=", "res.partner"), ("operation", "=", "create")])
+        phase.notice = made and self.env._(
+            "%s contacts made for e-mail addresses unknown to Odoo", made)
+        return counts
+
+    def _after_load(self, phase, obj, items):
+        """A reply goes under the e-mail it answers (``parent_id``): the e-mail it names,
+        else the message with the Message-ID of its ``In-Reply-To``."""
+        bound = self.env["crm.migration.identity"]._resolve(
+            phase.run_id.source_id, obj.identity_entity,
+            [rec.payload.get("ReplyToEmailId") for rec, *_rest in items])
+        replied = [rec.payload.get("InReplyTo") for rec, *_rest in items if rec.payload.get("InReplyTo")]
+        by_message_id = {message.message_id: message.id for message in
+                         self.env["mail.message"].search([("message_id", "in", replied)])}
+        old = {}
+        for rec, _values, problems, record in items:
+            parent = self._parent(rec.payload, bound, by_message_id, record)
+            if parent is None:
+                problems.append(Problem("unresolved_parent", self.env._(
+                    "It answers e-mail %s, which was not loaded: it starts a thread of its own.",
+                    rec.payload.get("ReplyToEmailId") or rec.payload.get("InReplyTo"))))
+            if record.parent_id.id != (parent or False):
+                old[record.id] = {"parent_id": record.parent_id.id}
+                record.parent_id = parent or False
+        self.env["crm.migration.journal"]._log(phase.run_id, phase.key, "write", obj.model, old)
+
+    def _parent(self, payload, bound, by_message_id, record):
+        """Id of the message a reply answers, False for a first e-mail, None when unknown."""
+        key, reply_to = payload.get("ReplyToEmailId"), payload.get("InReplyTo")
+        if is_empty(key) and is_empty(reply_to):
+            return False
+        model, res_id = bound.get(str(key), (None, None)) if not is_empty(key) else (None, None)
+        parent = res_id if model == "mail.message" else by_message_id.get(reply_to)
+        return parent if parent and parent != record.id else None
+
+
+class CrmMigrationLoaderAttachment(models.AbstractModel):
+    """Attachments: the file is downloaded and stored on the record it belongs to; those
+    of e-mails and notes are listed on their message too."""
+
+    _name = "crm.migration.loader.attachment"
+    _inherit = "crm.migration.loader.history"
+    _description = "Migration Loader: Attachments"
+
+    def _shape(self, ctx, obj, payload, values):
+        entity, key = attachment_owner(payload)
+        if not entity:
+            ctx.problem("no_owner", self.env._("It belongs to no record."), "error")
+            return Target(None, values)
+        if ctx.dry_run:
+            return Target(obj.model, values)
+        model, res_id = ctx.record_of(entity, key)
+        if not model:
+            ctx.problem("owner_not_loaded", self.env._(
+                "%(entity)s %(key)s was not loaded: there is nothing to attach it to.",
+                entity=entity, key=key), "error")
+            return Target(None, values)
+        if model == "mail.message":
+            message = self.env["mail.message"].browse(res_id)
+            model, res_id = message.model, message.res_id
+        values.update(res_model=model, res_id=res_id)
+        return Target(obj.model, values)
+
+    def _prepare(self, phase, model, to_create, to_update):
+        """Download the files of new attachments and of those whose size changed."""
+        client = phase.run_id.source_id._client()
+        failed = []
+        ready_create = []
+        for rec, values, problems in to_create:
+            message = self._download(client, rec.payload, values, problems)
+            if message:
+                failed.append((rec, problems, "download_failed", message))
+            else:
+                ready_create.append((rec, values, problems))
+        ready_update = []
+        for rec, values, problems, record in to_update:
+            expected = rec.payload.get("ContentLength")
+            message = None
+            if expected is not None and expected != record.file_size:
+                message = self._download(client, rec.payload, values, problems)
+            if message:
+                failed.append((rec, problems, "download_failed", message))
+            else:
+                ready_update.append((rec, values, problems, record))
+        return ready_create, ready_update, failed
+
+    def _download(self, client, payload, values, problems):
+        """Put the file's bytes in ``values["raw"]``; return why it failed, or None."""
+        if is_empty(payload.get("Url")):
+            return self.env._("It has no download URL.")
+        try:
+            data = client.download(payload["Url"])
+        except SourceError as exc:
+            return self.env._("The file could not be downloaded: %s", exc)
+        expected = payload.get("ContentLength")
+        if expected is not None and expected != len(data):
+            problems.append(Problem("size_mismatch", self.env._(
+                "Ploomes announced %(expected)s bytes, %(actual)s were downloaded.",
+                expected=expected, actual=len(data))))
+        values["raw"] = data
+        return None
+
+    def _after_load(self, phase, obj, items):
+        """Attachments of messages are listed on their message."""
+        ctx = self._conversion_context(phase.run_id)
+        for rec, _values, _problems, record in items:
+            model, res_id = ctx.record_of(*attachment_owner(rec.payload))
+            message = self.env["mail.message"].browse(res_id) if model == "mail.message" else None
+            if message and record not in message.attachment_ids:
+                message.write({"attachment_ids": [(4, record.id)]})
+
+    def _load_batch(self, phase, obj, staged):
+        counts = super()._load_batch(phase, obj, staged)
+        phase.notice = self._stored_notice(phase)
+        return counts
+
+    def _stored_notice(self, phase):
+        """How many files this run stored in this phase, and their size."""
+        self.env.flush_all()
+        self.env.cr.execute("""
+            SELECT count(DISTINCT a.id), coalesce(sum(a.file_size), 0)
+            FROM ir_attachment a WHERE a.id IN (
+                SELECT res_id FROM crm_migration_journal
+                WHERE run_id = %s AND phase = %s AND res_model = 'ir.attachment'
+                  AND operation IN ('create', 'write'))
+        """, (phase.run_id.id, phase.key))
+        count, size = self.env.cr.fetchone()
+        return self.env._("%(count)s files stored, %(size)s", count=count, size=human_size(size))
