@@ -512,7 +512,9 @@ OBJECTS = (
                    "latest one: date, amount, approval and every line."),
             F("Date", "Date", "Data", "datetime", "date", "datetime",
               note="The message is dated when the revision was made."),
-            F("OwnerId", "Owner", "Responsável", "user", "author_id", "user_partner"),
+            F("OwnerId", "Owner", "Responsável", "user", "author_id", "user_partner",
+              note="The owner's Odoo user signs the note; an owner without one (even with a "
+                   "fallback owner) is shown by name and e-mail."),
         ),
     ),
     SourceObject(

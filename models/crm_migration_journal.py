@@ -167,6 +167,7 @@ class CrmMigrationJournal(models.Model):
                 old = dict(self.old_values or {})
                 sql = pop_sql_fields(old)
                 record = model.create(old)
+                model.env.flush_all()  # quietly, as the run wrote it
                 write_sql_fields(model, {record.id: sql})
         except Exception as exc:  # noqa: BLE001 - one blocked record must not stop rollback
             _logger.info("Rollback could not recreate %s,%s: %s", self.res_model, self.res_id, exc)

@@ -406,6 +406,7 @@ class CrmMigrationLoader(models.AbstractModel):
         try:
             with self.env.cr.savepoint():
                 records = model.create([self._orm_values(values) for _rec, values, _p in new])
+                model.env.flush_all()  # what the records change is computed quietly, too
             created = [(rec, values, problems, record)
                        for (rec, values, problems), record in zip(new, records)]
         except Exception:  # noqa: BLE001 - isolate the failing records one by one
@@ -451,9 +452,15 @@ class CrmMigrationLoader(models.AbstractModel):
     def _save(self, obj, save, values, problems):
         """``save(values)`` in a savepoint; when Odoo refuses the record, save it again
         without the object's optional fields, and say so. ``values`` loses them."""
+        # Flushed in the savepoint with the quiet environment of ``save``: the fields its
+        # records' changes recompute elsewhere (e.g. an order's total) are not tracked in
+        # the chatter, whichever environment the transaction would flush with.
+        quiet = getattr(save, "__self__", self).env
         try:
             with self.env.cr.savepoint():
-                return save(self._orm_values(values))
+                result = save(self._orm_values(values))
+                quiet.flush_all()
+                return result
         except (ValidationError, UserError) as exc:
             dropped = [name for name in obj.optional if name in values]
             if not dropped:
@@ -463,6 +470,7 @@ class CrmMigrationLoader(models.AbstractModel):
                 values.pop(name)
             with self.env.cr.savepoint():
                 result = save(self._orm_values(values))
+                quiet.flush_all()
             problems.append(Problem("rejected_value", self.env._(
                 "Odoo refused %(values)s (%(reason)s): loaded without it.",
                 values=refused, reason=str(exc).strip()), "warning", dropped[0]))

@@ -13,6 +13,7 @@ from odoo.tools import float_compare
 from ..mapping.converters import parse_datetime
 from ..mapping.ploomes_sales import ORDER_TARGETS, money_text
 from .crm_migration_journal import snapshot
+from .crm_migration_loader import QUIET
 
 SALES_CONTEXT = {"skip_procurement": True, "mail_notify_force_send": False}
 TOTAL_TOLERANCE = 0.01 + 1e-6  # a cent (global rounding) is not a mismatch
@@ -194,7 +195,7 @@ class CrmMigrationLoaderSaleLine(models.AbstractModel):
         by_id = {res_id: rec for rec in old
                  for model, res_id in [known.get(rec.source_key, (None, None))]
                  if model == obj.model}
-        lines = self.env[obj.model].with_context(tracking_disable=True).browse(list(by_id)).exists()
+        lines = self.env[obj.model].with_context(**QUIET).browse(list(by_id)).exists()
         if not lines:
             return
         values = snapshot(lines, self.RECREATE_FIELDS)
@@ -204,11 +205,13 @@ class CrmMigrationLoaderSaleLine(models.AbstractModel):
             try:
                 with self.env.cr.savepoint():
                     line.unlink()
+                    lines.env.flush_all()  # the order's new total, computed quietly
                 removed[line.id] = values[line.id]
                 message = self.env._("Its revision was superseded: the line was removed from the order.")
             except UserError:
                 zeroed[line.id] = {"product_uom_qty": line.product_uom_qty}
                 line.product_uom_qty = 0
+                lines.env.flush_all()
                 message = self.env._("Its revision was superseded, but the order is confirmed and "
                                      "Odoo keeps its lines: the quantity was set to 0.")
             issues.append(self._issue(phase, obj, rec, "superseded_line", "info", message))
@@ -242,13 +245,10 @@ class CrmMigrationLoaderQuoteRevision(models.AbstractModel):
 
     def _postprocess(self, obj, payload, values):
         values = dict(values)
-        user_id = values.pop("author_id", None)
-        author = self.env["res.users"].browse(user_id).partner_id if user_id else None
         values.update({
             "model": "sale.order",
             "message_type": "comment",
             "subtype_id": self.env.ref("mail.mt_note").id,
-            "author_id": author.id if author else self.env.user.partner_id.id,
         })
         if not values.get("date"):
             values.pop("date", None)
@@ -258,11 +258,26 @@ class CrmMigrationLoaderQuoteRevision(models.AbstractModel):
         result = super()._transform(ctx, obj, lines, staged)
         payloads = staged._payloads()
         by_quote = self._revision_lines([rec.source_key for rec, _v, _p in result])
+        matches = {match.source_key: match for match in self.env["crm.migration.user.match"].search(
+            [("source_id", "=", ctx.source.id)])}
         for rec, values, _problems in result:
             payload = payloads[rec.id]
             approval = ctx.lookup("Quotes@ApprovalStatus", payload.get("ApprovalStatusId")) or {}
             values["body"] = self._revision_body(payload, by_quote.get(rec.source_key, []), approval)
+            if "author_id" in values:
+                values.update(self._author(matches.get(str(payload.get("OwnerId")))))
         return result
+
+    def _author(self, match):
+        """The note's author: the owner's Odoo user, never a fallback user; an owner with
+        no Odoo user is shown by name and e-mail."""
+        if match and match.user_id:
+            partner = match.user_id.partner_id
+            return {"author_id": partner.id, "email_from": partner.email_formatted or False}
+        if match:
+            text = f"{match.name} <{match.email}>" if match.email else match.name
+            return {"author_id": False, "email_from": text or False}
+        return {"author_id": False, "email_from": False}
 
     def _revision_lines(self, quote_keys):
         """{quote id: its staged lines in document order} of a batch of revisions."""
