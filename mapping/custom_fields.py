@@ -44,6 +44,8 @@ ALL_VALUE_COLUMNS = (
     "IntegerValue",
 )
 OPTION_ENTITY = "Fields@OptionsTables@Options"
+#: Identity namespace of the ``product.product`` of each loaded Ploomes product.
+PRODUCT_VARIANTS = "Products#variant"
 REFERENCE_ENTITIES = {"option": OPTION_ENTITY, "options": OPTION_ENTITY,
                       "contact": "Contacts", "product": "Products"}
 DMY = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})")
@@ -210,10 +212,12 @@ def resolve(value, kind, line, ctx):
     if not entity:
         raise ConversionError("not_a_reference",
                               f"A {kind} value {value!r} is not a link to a record.")
+    if entity == "Products" and line.params.get("relation") == "product.product":
+        entity = PRODUCT_VARIANTS  # products load as templates; their variant is the product
     res_id = ctx.resolve(entity, value)
     if res_id:
         return res_id
-    if ctx.exists_in_source(entity, value):
+    if ctx.exists_in_source(entity.split("#")[0], value):
         ctx.problem("unresolved_reference", f"{line.source} {value} was not loaded.")
     else:
         ctx.problem("dangling_reference",

@@ -3,11 +3,10 @@
 Objects are defined by domain (CRM core, sales, activities) and loaded in the
 order of their sequence, which is their dependency order.
 """
-from . import ploomes_crm
-from . import ploomes_activities
+from . import ploomes_activities, ploomes_crm, ploomes_sales
 from .schema import Entity, SourceSchema
 
-DOMAINS = (ploomes_crm, ploomes_activities)
+DOMAINS = (ploomes_crm, ploomes_sales, ploomes_activities)
 
 
 def _entities():

@@ -11,6 +11,9 @@ class Entity:
     filter: str = None        # fixed $filter (e.g. "EntityId eq 1")
     lookup: bool = False      # small reference table, read fully on every run
     delta: bool = True        # has LastUpdateDate, so deltas can filter on it
+    nested_in: str = None     # staged from the payloads of this entity, not read on its own
+    nested_path: str = None   # where the rows are in a payload of ``nested_in``
+    nested_key: str = None    # column of a nested row naming its parent's Id
 
 
 @dataclass(frozen=True)
@@ -49,6 +52,7 @@ class SourceObject:
     needs: tuple = ()         # reference tables (entities) its converters read
     identity: str = None      # identity-map namespace when two objects share one entity
     optional: tuple = ()      # Odoo fields left out (and flagged) when Odoo refuses the record
+    creates: bool = True      # False: only updates records another object created
     custom_scope: int = None  # which custom-field definitions apply (Ploomes: their EntityId)
     loader_fills: tuple = ()  # Odoo fields its loader fills itself (not from the map)
     option: str = None        # boolean option of the map that turns the object on

@@ -63,12 +63,14 @@ class CrmMigrationJournal(models.Model):
     run_id = fields.Many2one("crm.migration.run", required=True, ondelete="cascade", index=True)
     phase = fields.Char()
     operation = fields.Selection(
-        [("create", "Created"), ("write", "Updated"), ("link", "Linked to an existing record")],
+        [("create", "Created"), ("write", "Updated"), ("link", "Linked to an existing record"),
+         ("unlink", "Removed")],
         required=True,
     )
     res_model = fields.Char("Model", required=True)
     res_id = fields.Many2oneReference("Record", model_field="res_model", required=True)
-    old_values = fields.Json(help="Values before the run changed them (updates only).")
+    old_values = fields.Json(help="Values before the run changed them (updates), or the "
+                                  "values to create the record again (removals).")
 
     @api.model
     def _log(self, run, phase, operation, model, entries):
@@ -97,7 +99,8 @@ class CrmMigrationJournal(models.Model):
         """Undo these entries, newest first; return the entries that could not be undone.
 
         Created records are deleted (archived when something else now
-        depends on them), updated ones get their old values back, links
+        depends on them), updated ones get their old values back, removed
+        ones are created again (and the identity map follows them), links
         are simply forgotten. Records created together are deleted together
         when nothing stops it, one by one otherwise.
         """
@@ -115,7 +118,7 @@ class CrmMigrationJournal(models.Model):
 
     def _model(self):
         return self.env[self.res_model].with_context(
-            tracking_disable=True, active_test=False, mail_notrack=True)
+            tracking_disable=True, active_test=False, mail_notrack=True, skip_procurement=True)
 
     def _unlink_all(self):
         """Delete the records these create entries made, at once; False if Odoo refuses."""
@@ -131,6 +134,8 @@ class CrmMigrationJournal(models.Model):
         """Undo one entry; return it if it could not be undone."""
         self.ensure_one()
         model = self._model()
+        if self.operation == "unlink":
+            return self.browse() if self._recreate(model) else self
         record = model.browse(self.res_id).exists()
         if not record:
             return self.browse()
@@ -154,3 +159,22 @@ class CrmMigrationJournal(models.Model):
                     _logger.info("Rollback could not archive %s,%s either", self.res_model, self.res_id)
             return self
         return self.browse()
+
+    def _recreate(self, model):
+        """Create a removed record again; point its identities at the new record."""
+        try:
+            with self.env.cr.savepoint():
+                old = dict(self.old_values or {})
+                sql = pop_sql_fields(old)
+                record = model.create(old)
+                model.env.flush_all()  # quietly, as the run wrote it
+                write_sql_fields(model, {record.id: sql})
+        except Exception as exc:  # noqa: BLE001 - one blocked record must not stop rollback
+            _logger.info("Rollback could not recreate %s,%s: %s", self.res_model, self.res_id, exc)
+            return False
+        self.env.cr.execute("""
+            UPDATE crm_migration_identity SET res_id = %s
+            WHERE res_model = %s AND res_id = %s
+        """, (record.id, self.res_model, self.res_id))
+        self.env["crm.migration.identity"].invalidate_model(["res_id"])
+        return True

@@ -237,6 +237,27 @@ class CrmMigrationLoader(models.AbstractModel):
     def _after_load(self, phase, obj, items):
         """Called once a batch is written, with its (staged, values, problems, record)."""
 
+    def _phase_skip(self, run, obj):
+        """A notice when this object's phase is to be skipped in ``run`` (e.g. a map option)."""
+        # A delta run plans its load before it takes the map: read the source's then.
+        return self._skipped_by_map(run.map_id or run.source_id._confirmed_map(), obj)
+
+    def _skipped_by_map(self, fmap, obj):
+        """A notice when the map's options leave this object out (it then needs no field)."""
+        return None
+
+    def _phase_notice(self, run, obj):
+        """A notice shown on this object's phase, e.g. a link left out for want of a module."""
+        return None
+
+    def _skip_reason(self, ctx, obj, payload, values):
+        """Why a converted record is not to be loaded (it is counted skipped), or None."""
+        return None
+
+    def _changes(self, record, values):
+        """The values that differ from what ``record`` holds: what an update writes."""
+        return {name: value for name, value in values.items() if not same_value(record, name, value)}
+
     def _find_existing(self, obj, model, values_list):
         """Existing records to reuse for new values (``match_on``): {index: record}."""
         if not obj.match_on or not values_list:
@@ -294,9 +315,14 @@ class CrmMigrationLoader(models.AbstractModel):
         lines = run.map_id._lines_for(obj.key)
         counts = defaultdict(int, done=len(staged))
         issues = []
-        for rec, _values, problems in self._transform(ctx, obj, lines, staged):
+        payloads = staged._payloads()
+        for rec, values, problems in self._transform(ctx, obj, lines, staged):
             self._count_problems(counts, problems)
             issues += self._issue_values(phase, obj, rec, problems)
+            reason = self._skip_reason(ctx, obj, payloads[rec.id], values)
+            if reason:
+                counts["skipped"] += 1
+                issues.append(self._issue(phase, obj, rec, "skipped", "info", reason))
         self.env["crm.migration.issue"].create(issues)
         return counts
 
@@ -313,9 +339,17 @@ class CrmMigrationLoader(models.AbstractModel):
             source, obj.identity_entity, [rec.source_key for rec in staged])
         existing = model.browse([res_id for m, res_id in known.values() if m == obj.model]).exists()
         alive = {record.id: record for record in existing}  # records sharing one prefetch
-        to_create, to_update, loaded, held = [], [], [], []
+        payloads = staged._payloads()
+        to_create, to_update, loaded, held, skipped = [], [], [], [], []
         for rec, values, problems in self._transform(ctx, obj, lines, staged):
             self._count_problems(counts, problems)
+            reason = self._skip_reason(ctx, obj, payloads[rec.id], values)
+            if reason:
+                skipped.append(rec)
+                issues += self._issue_values(phase, obj, rec, problems)
+                issues.append(self._issue(phase, obj, rec, "skipped", "info", reason))
+                rec._mark("skipped", reason)
+                continue
             if run.map_id.hold_conversion_errors and any(p.conversion for p in problems):
                 held.append(rec)
                 issues += self._issue_values(phase, obj, rec, problems)
@@ -325,7 +359,7 @@ class CrmMigrationLoader(models.AbstractModel):
                 to_update.append((rec, values, problems, alive[model_id[1]]))
             else:
                 to_create.append((rec, values, problems))
-        counts["skipped"] += len(held)
+        counts["skipped"] += len(held) + len(skipped)
         for rec in held:
             issues.append(self._issue(phase, obj, rec, "held", "error",
                                       self.env._("Held: a value could not be converted (map option).")))
@@ -372,6 +406,7 @@ class CrmMigrationLoader(models.AbstractModel):
         try:
             with self.env.cr.savepoint():
                 records = model.create([self._orm_values(values) for _rec, values, _p in new])
+                model.env.flush_all()  # what the records change is computed quietly, too
             created = [(rec, values, problems, record)
                        for (rec, values, problems), record in zip(new, records)]
         except Exception:  # noqa: BLE001 - isolate the failing records one by one
@@ -395,8 +430,7 @@ class CrmMigrationLoader(models.AbstractModel):
         old = snapshot(records, names)
         updated, unchanged, failed, journal = [], [], [], {}
         for rec, values, problems, record in items:
-            changes = {name: value for name, value in values.items()
-                       if not same_value(record, name, value)}
+            changes = self._changes(record, values)
             if changes:
                 asked = set(changes)
                 try:
@@ -418,9 +452,15 @@ class CrmMigrationLoader(models.AbstractModel):
     def _save(self, obj, save, values, problems):
         """``save(values)`` in a savepoint; when Odoo refuses the record, save it again
         without the object's optional fields, and say so. ``values`` loses them."""
+        # Flushed in the savepoint with the quiet environment of ``save``: the fields its
+        # records' changes recompute elsewhere (e.g. an order's total) are not tracked in
+        # the chatter, whichever environment the transaction would flush with.
+        quiet = getattr(save, "__self__", self).env
         try:
             with self.env.cr.savepoint():
-                return save(self._orm_values(values))
+                result = save(self._orm_values(values))
+                quiet.flush_all()
+                return result
         except (ValidationError, UserError) as exc:
             dropped = [name for name in obj.optional if name in values]
             if not dropped:
@@ -430,6 +470,7 @@ class CrmMigrationLoader(models.AbstractModel):
                 values.pop(name)
             with self.env.cr.savepoint():
                 result = save(self._orm_values(values))
+                quiet.flush_all()
             problems.append(Problem("rejected_value", self.env._(
                 "Odoo refused %(values)s (%(reason)s): loaded without it.",
                 values=refused, reason=str(exc).strip()), "warning", dropped[0]))

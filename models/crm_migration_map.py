@@ -103,6 +103,13 @@ class CrmMigrationMap(models.Model):
         help="Hold a record back when one of its values cannot be converted, instead "
              "of loading it without that value. Either way the problem is logged.",
     )
+    order_target = fields.Selection(
+        [("sale", "Sales orders"), ("invoice", "Draft customer invoices")],
+        string="Source orders become", default="sale", required=True,
+        help="Sales orders (Sales app): confirmed orders linked to their quotation and "
+             "opportunity. Draft customer invoices (Invoicing app): never posted, for an "
+             "accountant to review. Either way nothing is sent, delivered or posted.",
+    )
     problems = fields.Text(compute="_compute_problems",
                            help="What must be fixed before the map can be confirmed.")
 
@@ -153,7 +160,8 @@ class CrmMigrationMap(models.Model):
         """Problems that forbid confirming the map, in the admin's words."""
         self.ensure_one()
         errors = []
-        lines = self.line_ids.filtered(lambda l: l.action != "skip")
+        applying = self.line_ids.filtered(lambda l: l._applies())
+        lines = applying.filtered(lambda l: l.action != "skip")
         for line in lines:
             model = self.env[line.target_model]
             if line.action == "existing" and line.target_field not in model._fields:
@@ -170,11 +178,14 @@ class CrmMigrationMap(models.Model):
                     object=line.object_label, field=line.source_label,
                     model=(line.params or {}).get("relation")))
         schema = self.source_id._schema()
-        models_ = {line.target_model for line in self.line_ids}
+        models_ = {line.target_model for line in applying}
         targets = {model: self._targets(model) for model in models_}
-        defaults = {obj.key: list(obj.defaults or ()) + list(obj.loader_fills)
+        # An object that only updates records another object created (e.g. the status of
+        # orders) needs no required field: its records exist when it runs.
+        defaults = {obj.key: list(obj.defaults or ()) + list(obj.loader_fills) if obj.creates else
+                    [target.name for target in targets.get(obj.model, ())]
                     for obj in schema.objects}
-        specs = [line._spec() for line in self.line_ids]
+        specs = [line._spec() for line in applying]
         for error in validate_map(specs, targets, defaults):
             errors.append(self._error_text(error))
         return errors
@@ -199,7 +210,8 @@ class CrmMigrationMap(models.Model):
         """The map lines of one object as pure-Python MapLine, in order."""
         self.ensure_one()
         lines = self.line_ids.filtered(
-            lambda l: l.object_key == object_key and l.action != "skip").sorted("sequence")
+            lambda l: l.object_key == object_key and l.action != "skip" and l._applies()
+        ).sorted("sequence")
         return [MapLine(line.source_path, line.target_field, line.converter, line._engine_params())
                 for line in lines]
 
@@ -256,6 +268,7 @@ class CrmMigrationMap(models.Model):
             "hold_conversion_errors": current.hold_conversion_errors,
             "apply_stage_probability": current.apply_stage_probability,
             "shared_tags": current.shared_tags,
+            "order_target": current.order_target or "sale",
             "line_ids": [fields.Command.create(vals) for vals in kept + lines],
         })
 
@@ -296,10 +309,15 @@ class CrmMigrationMap(models.Model):
     # -- provisioning ------------------------------------------------------------------
 
     def _needed_fields(self):
-        """{(model, name): {ttype, label, relation, selection}} of the x_ fields this map writes."""
+        """{(model, name): {ttype, label, relation, selection}} of the x_ fields this map writes.
+
+        Models that are not installed (their objects are skipped) need none.
+        """
         self.ensure_one()
         needed = {}
-        for line in self.line_ids.filtered(lambda l: l.action != "skip"):
+        left_out = self._objects_left_out()
+        for line in self.line_ids.filtered(lambda l: l.action != "skip" and l._applies()
+                                           and l.object_key not in left_out):
             params = line.params or {}
             if line.action == "new":
                 selection = {}
@@ -313,6 +331,12 @@ class CrmMigrationMap(models.Model):
             for name, ttype, label in params.get("new_fields", ()):
                 needed[(line.target_model, name)] = {"ttype": ttype, "label": label}
         return needed
+
+    def _objects_left_out(self):
+        """Keys of the objects this map's options leave out (e.g. orders sent to invoices)."""
+        return {obj.key for obj in self.source_id._schema().objects
+                if (obj.option and not self[obj.option])
+                or (obj.loader in self.env and self.env[obj.loader]._skipped_by_map(self, obj))}
 
     def _provision(self, run):
         """Create what the map needs and Odoo lacks: x_ fields, option records, the
@@ -376,7 +400,9 @@ class CrmMigrationMap(models.Model):
         by_model = {}
         for (model, name) in self._needed_fields():
             by_model.setdefault(model, []).append(name)
-        for line in self.line_ids.filtered(lambda l: l.action == "existing"
+        left_out = self._objects_left_out()
+        for line in self.line_ids.filtered(lambda l: l.action == "existing" and l._applies()
+                                           and l.object_key not in left_out
                                            and (l.target_field or "").startswith("x_")):
             by_model.setdefault(line.target_model, []).append(line.target_field)
         views = self.env["ir.ui.view"].sudo()
@@ -413,7 +439,8 @@ class CrmMigrationMap(models.Model):
             "source_kind": self.source_id.kind, "map_version": self.version,
             "options": {"hold_conversion_errors": self.hold_conversion_errors,
                         "apply_stage_probability": self.apply_stage_probability,
-                        "shared_tags": self.shared_tags},
+                        "shared_tags": self.shared_tags,
+                        "order_target": self.order_target},
             "lines": [line._export_data() for line in self.line_ids.sorted(
                 lambda l: (l.object_sequence, l.object_key, l.sequence, l.source_path))],
         }
@@ -453,6 +480,8 @@ class CrmMigrationMap(models.Model):
             "hold_conversion_errors": bool(options.get("hold_conversion_errors")),
             "apply_stage_probability": bool(options.get("apply_stage_probability")),
             "shared_tags": bool(options.get("shared_tags")),
+            "order_target": options.get("order_target") if options.get("order_target") in (
+                "sale", "invoice") else "sale",
             "line_ids": [fields.Command.create(vals) for vals in lines],
         })
 
@@ -664,6 +693,17 @@ class CrmMigrationMapLine(models.Model):
     def write(self, vals):
         self.map_id._ensure_editable()
         return super().write(vals)
+
+    def _applies(self):
+        """Whether this line can be used here: its model is installed, and a line that
+        names an optional module (``params["module"]``) only when that module is."""
+        self.ensure_one()
+        if self.target_model not in self.env:
+            return False
+        module = (self.params or {}).get("module")
+        if module and self.target_field not in self.env[self.target_model]._fields:
+            return False
+        return True
 
     def action_open_options(self):
         """The line with its options, to map source options value by value."""

@@ -110,6 +110,27 @@ class CrmMigrationRecord(models.Model):
         payload = self.browse(record_id)._payloads().get(record_id)
         return self.env["crm.migration.issue"]._excerpt(payload)
 
+    def _upsert_nested(self, source, entity, parents, run):
+        """Stage the rows nested in ``parents`` (e.g. the sections of quotes) as ``entity``.
+
+        Rows a parent no longer holds are marked deleted, so they are not loaded again.
+        """
+        rows = []
+        for parent in parents:
+            for row in parent.get(entity.nested_path) or ():
+                if isinstance(row, dict) and row.get("Id") is not None:
+                    rows.append(dict(row, **{entity.nested_key: row.get(entity.nested_key) or parent["Id"]}))
+        result = self._upsert(source, entity.name, rows, run)
+        parent_keys = [str(parent["Id"]) for parent in parents]
+        if parent_keys:
+            self.env.cr.execute("""
+                UPDATE crm_migration_record SET state = 'deleted'
+                WHERE source_id = %s AND entity = %s AND state != 'deleted'
+                  AND payload->>%s IN %s AND NOT (source_key = ANY(%s))
+            """, (source.id, entity.name, entity.nested_key, tuple(parent_keys),
+                  [str(row["Id"]) for row in rows]))
+        return result
+
     def _mark(self, state, error=None):
         """Set the state (and error) of these rows without touching the ORM cache of others."""
         if not self:

@@ -243,15 +243,20 @@ class CrmMigrationRun(models.Model):
         elif kind in ("validate", "load"):
             for obj in schema.objects:
                 missing = [m for m in obj.requires if not self._module_installed(m)]
+                loader = self.env[obj.loader]
+                fmap = self.map_id or self.source_id._confirmed_map()  # a delta plans first
                 notice = False
                 if missing:
                     notice = self.env._("Skipped: %(modules)s not installed.", modules=", ".join(missing))
-                elif obj.option and not self.map_id[obj.option]:
+                elif obj.option and not fmap[obj.option]:
                     notice = self.env._("Skipped: off in the map (%(option)s).",
-                                        option=self.map_id._fields[obj.option].string)
+                                        option=fmap._fields[obj.option].string)
+                else:
+                    notice = loader._phase_skip(self, obj)
                 phases.append({
                     "kind": kind, "key": obj.key, "name": obj.label, "sequence": obj.sequence,
-                    "state": "skipped" if notice else "pending", "notice": notice,
+                    "state": "skipped" if notice else "pending",
+                    "notice": notice or loader._phase_notice(self, obj) or False,
                 })
         else:
             phases.append({"kind": kind, "key": "journal", "name": self.env._("Rollback"), "sequence": 1})
@@ -266,7 +271,10 @@ class CrmMigrationRun(models.Model):
             if self._objects_installed(obj):
                 names.add(obj.entity)
                 names.update(obj.needs)
-        return [entity for entity in schema.entities if entity.name in names]
+        # A nested entity is staged from its parent's pages, never read on its own.
+        names.update(entity.nested_in for entity in schema.entities
+                     if entity.name in names and entity.nested_in)
+        return [entity for entity in schema.entities if entity.name in names and not entity.nested_in]
 
     def _objects_installed(self, obj):
         """Whether the Odoo modules an object needs are installed."""

@@ -81,7 +81,10 @@ class CrmMigrationRunPhase(models.Model):
             where.append("payload @> %s::jsonb")
             params.append(json.dumps(obj.where))
         if run.mode == "delta":
-            where.append("state IN ('pending', 'failed')")
+            # Rows changed by this run's extraction too: an entity may feed several objects
+            # (quotes, their history and their status), and the first marks rows loaded.
+            where.append("(state IN ('pending', 'failed') OR extract_run_id = %s)")
+            params.append(run.id)
         if not count and self.cursor:
             where.append("id > %s")
             params.append(int(self.cursor))
@@ -120,6 +123,9 @@ class CrmMigrationRunPhase(models.Model):
             changed_since=run.changed_since if delta else None,
         )
         created, changed = self.env["crm.migration.record"]._upsert(source, entity.name, page.records, run)
+        for nested in source._schema().entities:
+            if nested.nested_in == entity.name:
+                self.env["crm.migration.record"]._upsert_nested(source, nested, page.records, run)
         self._add({"created": created, "updated": changed,
                    "unchanged": len(page.records) - created - changed, "done": len(page.records)})
         if page.last_id is not None:

@@ -10,4 +10,5 @@ from . import test_queue_job
 from . import test_ui
 from . import test_workflow_audit
 from . import test_sample
+from . import test_ploomes_sales
 from . import test_ploomes_activities

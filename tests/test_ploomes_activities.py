@@ -265,9 +265,11 @@ class TestPloomesHistory(HistoryCase):
                         **self.records_of("mail.message", "Tasks")}
         kinds = set()
         for attachment_id, source in self.attachments.items():
-            if source["OrderId"]:  # orders are another phase's: not loaded here
-                self.assertNotIn(attachment_id, records)
-                self.assertTrue(self.issues(self.first_run, "owner_not_loaded", attachment_id))
+            if source["OrderId"]:  # orders are the sales phases' sale orders
+                order = self.records_of("sale.order", "Orders")[source["OrderId"]]
+                attachment = records[attachment_id]
+                self.assertEqual((attachment.res_model, attachment.res_id), ("sale.order", order.id))
+                kinds.add("sale.order")
                 continue
             if source["TaskId"] and source["TaskId"] not in task_records:
                 self.assertNotIn(attachment_id, records)
