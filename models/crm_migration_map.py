@@ -265,10 +265,7 @@ class CrmMigrationMap(models.Model):
         return self.create({
             "source_id": source.id,
             "version": (current.version + 1) if current else 1,
-            "hold_conversion_errors": current.hold_conversion_errors,
-            "apply_stage_probability": current.apply_stage_probability,
-            "shared_tags": current.shared_tags,
-            "order_target": current.order_target or "sale",
+            **(current._option_values() if current else {}),
             "line_ids": [fields.Command.create(vals) for vals in kept + lines],
         })
 
@@ -429,6 +426,32 @@ class CrmMigrationMap(models.Model):
                 f'<page string="{title}" name="crm_migration_fields">'
                 f'<group>{fields_xml}</group></page></xpath></data>')
 
+    # -- options ----------------------------------------------------------------------
+
+    def _option_fields(self):
+        """The map's options: exported with it and kept by its next versions."""
+        return ["hold_conversion_errors", "apply_stage_probability", "shared_tags",
+                "order_target"]
+
+    def _option_values(self):
+        self.ensure_one()
+        return {name: self[name] for name in self._option_fields()}
+
+    @api.model
+    def _options_from(self, options):
+        """Option values read from an exported map; unknown or invalid values fall back to
+        the defaults, as for a map exported before an option existed."""
+        defaults = self.default_get(self._option_fields())
+        values = {}
+        for name in self._option_fields():
+            field, value = self._fields[name], options.get(name)
+            if field.type == "boolean":
+                values[name] = bool(value)
+            elif field.type == "selection":
+                keys = [key for key, _label in field._description_selection(self.env)]
+                values[name] = value if value in keys else defaults.get(name)
+        return values
+
     # -- JSON export and import ------------------------------------------------------
 
     def _export_data(self):
@@ -437,10 +460,7 @@ class CrmMigrationMap(models.Model):
         return {
             "format": EXPORT_FORMAT, "format_version": EXPORT_VERSION,
             "source_kind": self.source_id.kind, "map_version": self.version,
-            "options": {"hold_conversion_errors": self.hold_conversion_errors,
-                        "apply_stage_probability": self.apply_stage_probability,
-                        "shared_tags": self.shared_tags,
-                        "order_target": self.order_target},
+            "options": self._option_values(),
             "lines": [line._export_data() for line in self.line_ids.sorted(
                 lambda l: (l.object_sequence, l.object_key, l.sequence, l.source_path))],
         }
@@ -477,11 +497,7 @@ class CrmMigrationMap(models.Model):
         current = source._current_map()
         return self.create({
             "source_id": source.id, "version": (current.version + 1) if current else 1,
-            "hold_conversion_errors": bool(options.get("hold_conversion_errors")),
-            "apply_stage_probability": bool(options.get("apply_stage_probability")),
-            "shared_tags": bool(options.get("shared_tags")),
-            "order_target": options.get("order_target") if options.get("order_target") in (
-                "sale", "invoice") else "sale",
+            **self._options_from(options),
             "line_ids": [fields.Command.create(vals) for vals in lines],
         })
 

@@ -14,6 +14,9 @@ class CrmMigrationMap(models.Model):
              "the 'Ploomes tasks' project (Project must be installed).",
     )
 
+    def _option_fields(self):
+        return super()._option_fields() + ["task_target"]
+
     def _validation_errors(self):
         errors = super()._validation_errors()
         if self.task_target == "project" and "project.task" not in self.env:

@@ -126,6 +126,27 @@ class TestFieldMap(SandboxCase):
         with self.assertRaisesRegex(UserError, "not a crm_migration map"):
             self.env["crm.migration.map"]._import_data(other, {"lines": []})
 
+    def test_options_travel_with_the_map(self):
+        options = {"hold_conversion_errors": True, "apply_stage_probability": True,
+                   "shared_tags": True, "order_target": "invoice", "task_target": "project"}
+        self.fmap.write(options)
+        data = self.fmap._export_data()
+        self.assertEqual(data["options"], options)
+        other = self.env["crm.migration.source"].create(
+            {"name": "Other database", "url": "http://127.0.0.1:9", "api_key": "k"})
+        imported = self.env["crm.migration.map"]._import_data(other, data)
+        self.assertEqual(imported._option_values(), options)
+        # A new version (new custom fields found) keeps the options of the current one.
+        self.fmap.line_ids.filtered("custom").unlink()
+        self.assertEqual(self.env["crm.migration.map"]._propose(self.first_run)._option_values(),
+                         options)
+        # Values this database does not know fall back to the defaults.
+        data["options"] = {"order_target": "fax", "task_target": None}
+        fallback = self.env["crm.migration.map"]._import_data(other, data)
+        self.assertEqual(fallback._option_values(), {
+            "hold_conversion_errors": False, "apply_stage_probability": False,
+            "shared_tags": False, "order_target": "sale", "task_target": "activity"})
+
     # -- bad input: validation errors before confirmation --------------------------------
 
     def assertRefused(self, fragment):
