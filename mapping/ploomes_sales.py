@@ -477,7 +477,7 @@ OBJECTS = (
               note="Odoo Community has no kit without the Manufacturing app: the parts of a "
                    "kit are listed in the product's internal description."),
             F("ImageUrl", "Image", "Imagem", "url", None,
-              note="Images are files: migrated with the attachments, not here."),
+              note="Not migrated: the image stays in Ploomes (add it to the product after)."),
             F("CreateDate", "Created on", "Criado em", "datetime", "create_date", "datetime"),
         ),
     ),
