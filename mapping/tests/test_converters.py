@@ -1,39 +1,13 @@
 """Converters that need no Odoo, with an in-memory destination."""
 import pytest
 
-from mapping.converters import ConversionContext, ConversionError, convert
-from mapping.transform import MapLine, ProblemCollector, transform_record
+from mapping.converters import ConversionError, convert
+from mapping.tests.memory import MemoryContext as BaseContext
+from mapping.transform import MapLine, transform_record
 
 
-class MemoryContext(ProblemCollector, ConversionContext):
-    """A destination held in dicts: identities, staged rows, countries and states."""
-
-    def __init__(self, identities=None, staged=None, lookups=None):
-        self.identities = identities or {}
-        self.staged = staged or {}
-        self.lookups = lookups or {}
-        self.start_record()
-
-    def resolve(self, entity, key):
-        return self.identities.get((entity, str(key)))
-
-    def exists_in_source(self, entity, key):
-        return (entity, str(key)) in self.staged
-
-    def lookup(self, entity, key):
-        return self.lookups.get((entity, str(key))) or self.staged.get((entity, str(key)))
-
-    def user(self, source_user_id):
-        return {7: 70}.get(source_user_id)
-
-    def state_id(self, country_code, state_code):
-        return {("BR", "SP"): 35}.get((country_code, state_code))
-
-    def country_id(self, country_code):
-        return {"BR": 31}.get(country_code)
-
-    def identification_type_id(self, code):
-        return {"cnpj": 1, "cpf": 2}[code]
+class MemoryContext(BaseContext):
+    """The shared in-memory destination, with recognizable phone formatting."""
 
     def phone_format(self, number, country_code):
         return f"fmt:{number}"

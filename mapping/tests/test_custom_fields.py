@@ -1,36 +1,18 @@
 """The ``custom`` converter: OtherProperties rows into every kind of Odoo field."""
 import pytest
 
-from mapping.converters import ConversionContext, ConversionError, convert
-from mapping.transform import MapLine, ProblemCollector, transform_record
+from mapping.converters import ConversionError, convert
+from mapping.tests.memory import MemoryContext
+from mapping.transform import MapLine, transform_record
 
 KEY = "contact_0A1B2C3D"
 OPTIONS = "Fields@OptionsTables@Options"
 
 
-class Context(ProblemCollector, ConversionContext):
-    """An in-memory destination."""
+class Context(MemoryContext):
+    """The shared in-memory destination, with e-mail, HTML and phone helpers."""
 
-    def __init__(self, identities=None, staged=None, lookups=None):
-        self.identities = identities or {}
-        self.staged = staged or {}
-        self.lookups = lookups or {}
-        self.start_record()
-
-    def resolve(self, entity, key):
-        return self.identities.get((entity, str(key)))
-
-    def exists_in_source(self, entity, key):
-        return (entity, str(key)) in self.staged
-
-    def lookup(self, entity, key):
-        return self.lookups.get((entity, str(key)))
-
-    def user(self, source_user_id):
-        return {40000102: 7}.get(source_user_id)
-
-    def identification_type_id(self, code):
-        return {"cnpj": 1, "cpf": 2}[code]
+    users = {40000102: 7}
 
     def email_normalize(self, text):
         return text.strip().lower() if "@" in text else False

@@ -2,28 +2,17 @@
 import pytest
 
 from mapping import ploomes, ploomes_sales
-from mapping.converters import CONVERTERS, ConversionContext, ConversionError, convert
-from mapping.transform import MapLine, ProblemCollector
+from mapping.converters import CONVERTERS, ConversionError, convert
+from mapping.tests.memory import MemoryContext
+from mapping.transform import MapLine
 
 
-class SalesContext(ProblemCollector, ConversionContext):
+class SalesContext(MemoryContext):
+    """The shared in-memory destination, with units of measure."""
+
     def __init__(self, identities=None, staged=None, uoms=None):
-        self.identities = identities or {}
-        self.staged = staged or {}
+        super().__init__(identities, staged)
         self.uoms = uoms or {"Units": 1, "Hours": 4, "kg": 12, "L": 20}
-        self.start_record()
-
-    def resolve(self, entity, key):
-        return self.identities.get((entity, str(key)))
-
-    def exists_in_source(self, entity, key):
-        return (entity, str(key)) in self.staged
-
-    def lookup(self, entity, key):
-        return self.staged.get((entity, str(key)))
-
-    def user(self, source_user_id):
-        return {7: 70}.get(source_user_id)
 
     def record_by_name(self, model, name, create=False):
         assert model == "uom.uom"
