@@ -8,10 +8,10 @@ import html
 
 from odoo import models
 from odoo.exceptions import UserError
-from odoo.tools import float_compare
+from odoo.tools import float_compare, format_amount
 
 from ..mapping.converters import parse_datetime
-from ..mapping.ploomes_sales import ORDER_TARGETS, money_text
+from ..mapping.ploomes_sales import ORDER_TARGETS
 from .crm_migration_journal import snapshot
 from .crm_migration_loader import QUIET
 
@@ -296,32 +296,40 @@ class CrmMigrationLoaderQuoteRevision(models.AbstractModel):
         return by_quote
 
     def _revision_body(self, payload, lines, approval):
-        esc = html.escape
+        """The revision as HTML: its facts, then its lines (in the user's language)."""
+        esc, _ = html.escape, self.env._
+        currency = self.env.company.currency_id
+
+        def money(amount):
+            return esc(format_amount(self.env, amount or 0.0, currency))
+
         date = payload.get("Date")
         try:
             day = parse_datetime(date).strftime("%d/%m/%Y %H:%M") if date else "-"
         except ValueError:
             day = str(date)
         facts = [
-            ("Data", day),
-            ("Valor", f"R$ {money_text(payload.get('Amount') or 0.0)}"),
-            ("Aprovação", approval.get("Name") or "-"),
+            (_("Date"), day),
+            (_("Amount"), format_amount(self.env, payload.get("Amount") or 0.0, currency)),
+            (_("Approval"), approval.get("Name") or "-"),
         ]
         if payload.get("ExpirationDate"):
-            facts.append(("Validade", str(payload["ExpirationDate"])[:10]))
+            facts.append((_("Valid until"), str(payload["ExpirationDate"])[:10]))
+        header = "".join(f"<th>{esc(label)}</th>" for label in (
+            _("Product"), _("Quantity"), _("Unit price"), _("Discount"), _("Total")))
         rows = "".join(
             f"<tr><td>{esc(str(line.get('ProductName') or line.get('ProductId')))}</td>"
             f"<td>{esc(str(line.get('Quantity')))}</td>"
-            f"<td>R$ {money_text(line.get('UnitPrice') or 0.0)}</td>"
+            f"<td>{money(line.get('UnitPrice'))}</td>"
             f"<td>{esc(str(line.get('Discount') or 0))}%</td>"
-            f"<td>R$ {money_text(line.get('Total') or 0.0)}</td></tr>"
+            f"<td>{money(line.get('Total'))}</td></tr>"
             for line in lines)
+        title = _("Ploomes quote %(number)s, revision %(revision)s",
+                  number=payload.get("QuoteNumber"), revision=payload.get("ReviewNumber"))
         return (
-            f"<p><b>Ploomes: proposta {esc(str(payload.get('QuoteNumber')))}, revisão "
-            f"{esc(str(payload.get('ReviewNumber')))}</b> (id {esc(str(payload.get('Id')))})</p>"
+            f"<p><b>{esc(title)}</b> (id {esc(str(payload.get('Id')))})</p>"
             "<ul>" + "".join(f"<li>{esc(k)}: {esc(v)}</li>" for k, v in facts) + "</ul>"
-            "<table><tr><th>Produto</th><th>Quantidade</th><th>Preço unitário</th>"
-            f"<th>Desconto</th><th>Total</th></tr>{rows}</table>"
+            f"<table><tr>{header}</tr>{rows}</table>"
         )
 
     def _load_batch(self, phase, obj, staged):

@@ -278,7 +278,7 @@ class TestPloomesSales(SandboxCase):
             self.assertEqual(len(messages), 1, revision_id)
             message = messages
             self.assertEqual(message.date.replace(microsecond=0), utc(revision["Date"]))
-            self.assertIn(f"revisão {revision['ReviewNumber']}", str(message.body))
+            self.assertIn(f"revision {revision['ReviewNumber']}", str(message.body))
             self.assertEqual(message.subtype_id, self.env.ref("mail.mt_note"))
             # the revision stands for the quote's order (its attachments go there)
             self.assertEqual(self.quote_orders[revision_id], order)
