@@ -91,4 +91,5 @@ class TestBrazilianPortuguese(TransactionCase):
     def test_lazy_reason_text(self):
         """Reasons of a proposal are _lt() templates formatted with their values."""
         from ..models.crm_migration_map import REASON_TEXTS
-        self.assertEqual(self.pt_env._(REASON_TEXTS["new_field"]).format(ttype="char"), "novo campo char")
+        template = REASON_TEXTS["new_field"]  # not inside _(): Babel would take the key for a msgid
+        self.assertEqual(self.pt_env._(template).format(ttype="char"), "novo campo char")
