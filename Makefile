@@ -3,6 +3,7 @@
 #   make demo   venv + PostgreSQL + a database with the addon + the bundled
 #               Ploomes sandbox + a demo migration, then its reconciliation
 #   make test   the whole test suite on fresh databases
+#   make i18n   regenerate i18n/crm_migration.pot from HEAD, merge it into i18n/*.po
 #
 # Odoo 18.0's source is expected at ODOO_SRC (it is never part of this repo).
 
@@ -13,6 +14,7 @@ BUILD ?= .build
 DEMO_DB ?= crm_migration_demo
 TEST_DB ?= crm_migration_test
 TEST_DB_MIN ?= crm_migration_test_min
+I18N_DB ?= crm_migration_i18n
 SANDBOX_PORT ?= 8099
 SANDBOX_SCALE ?= 300
 HTTP_PORT ?= 8069
@@ -24,7 +26,7 @@ SETUP := tools/setup.sh
 
 export ODOO_SRC VENV BUILD PYTHON HTTP_PORT
 
-.PHONY: demo test test-pure serve venv postgres conf check-odoo clean
+.PHONY: demo test test-pure i18n serve venv postgres conf check-odoo clean
 
 check-odoo:
 	@$(SETUP) check-odoo
@@ -50,6 +52,9 @@ test-pure: venv
 	  PYTHONPATH=$(CURDIR)/tools:$(CURDIR) $(PY) -m pytest -p no:odoo -p pytest_crm_migration \
 	    -p no:cacheprovider --import-mode=importlib --rootdir=$$pkg/tests -q $$pkg/tests || exit 1; \
 	done
+
+i18n: venv postgres conf
+	@tools/i18n.sh $(I18N_DB)
 
 serve: conf
 	$(ODOO_BIN) -c $(CONF) -d $(DEMO_DB) --http-interface=127.0.0.1 --http-port=$(HTTP_PORT)

@@ -133,14 +133,15 @@ class OdooConversionContext(ProblemCollector, ConversionContext):
                 self.problem("inactive_owner", self.env._("Owner %(name)s is an inactive Odoo user.",
                                                  name=match.user_id.name))
             return match.user_id.id
+        owner = f"{match.name} <{match.email or '-'}>"  # not inside _(): babel cannot parse f-strings
         if fallback:
             self.problem("unmatched_owner", self.env._(
                 "Owner %(owner)s has no Odoo user: assigned to %(fallback)s.",
-                owner=f"{match.name} <{match.email or '-'}>", fallback=fallback.name))
+                owner=owner, fallback=fallback.name))
             return fallback.id
         self.problem("unmatched_owner", self.env._(
             "Owner %(owner)s has no Odoo user: loaded without owner.",
-            owner=f"{match.name} <{match.email or '-'}>"))
+            owner=owner))
         return None
 
     # -- Odoo reference data -------------------------------------------------------

@@ -387,12 +387,12 @@ class CrmMigrationLoaderSaleState(models.AbstractModel):
                     abs(order.amount_untaxed - amount) > TOTAL_TOLERANCE:
                 issues.append(self._issue(phase, obj, rec, "total_mismatch", "warning", self.env._(
                     "Untaxed total %(odoo)s in Odoo, %(ploomes)s in Ploomes (difference %(diff)s).",
-                    odoo=f"{order.amount_untaxed:.2f}", ploomes=f"{amount:.2f}",
-                    diff=f"{order.amount_untaxed - amount:+.2f}"), order))
+                    odoo=format(order.amount_untaxed, ".2f"), ploomes=format(amount, ".2f"),
+                    diff=format(order.amount_untaxed - amount, "+.2f")), order))
             if currency and not currency.is_zero(order.amount_tax):
                 issues.append(self._issue(phase, obj, rec, "taxes_differ", "info", self.env._(
                     "Odoo adds %(tax)s of taxes (total %(total)s); Ploomes totals have none.",
-                    tax=f"{order.amount_tax:.2f}", total=f"{order.amount_total:.2f}"), order))
+                    tax=format(order.amount_tax, ".2f"), total=format(order.amount_total, ".2f")), order))
         self.env["crm.migration.issue"].create(issues)
 
     def _load_batch(self, phase, obj, staged):

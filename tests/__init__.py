@@ -12,3 +12,4 @@ from . import test_workflow_audit
 from . import test_sample
 from . import test_ploomes_sales
 from . import test_ploomes_activities
+from . import test_i18n
