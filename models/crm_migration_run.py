@@ -207,12 +207,16 @@ class CrmMigrationRun(models.Model):
 
     # -- jobs ------------------------------------------------------------------------
 
+    def _job_label(self):
+        """The step being processed, in the user's language."""
+        return dict(self._fields["job"]._description_selection(self.env)).get(self.job, "")
+
     def _start_job(self, kind, sample=False):
         """Plan the phases of a step and hand it to the background workers."""
         self.ensure_one()
         if self.job:
             raise UserError(self.env._("%(run)s is already %(job)s.", run=self.name,
-                              job=dict(JOBS)[self.job].lower()))
+                              job=self._job_label().lower()))
         self.phase_ids.filtered(lambda p: p.kind == kind).unlink()
         if kind == "load":
             self.map_id._provision(self)
@@ -250,7 +254,7 @@ class CrmMigrationRun(models.Model):
                     notice = self.env._("Skipped: %(modules)s not installed.", modules=", ".join(missing))
                 elif obj.option and not fmap[obj.option]:
                     notice = self.env._("Skipped: off in the map (%(option)s).",
-                                        option=fmap._fields[obj.option].string)
+                                        option=fmap._fields[obj.option]._description_string(self.env))
                 else:
                     notice = loader._phase_skip(self, obj)
                 phases.append({
@@ -295,7 +299,7 @@ class CrmMigrationRun(models.Model):
     def _enqueue(self):
         self.with_delay(
             description=self.env._("Migration %(run)s: %(job)s", run=self.name,
-                                   job=dict(JOBS).get(self.job, "")),
+                                   job=self._job_label()),
             identity_key=f"crm_migration.run.{self.id}",
         )._job_process()
 

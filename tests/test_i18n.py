@@ -88,6 +88,13 @@ class TestBrazilianPortuguese(TransactionCase):
             run.with_context(lang=LANG).action_confirm_map()
         self.assertEqual(str(caught.exception), "Analise a origem primeiro: ela ainda não tem mapeamento.")
 
+    def test_step_names_in_messages(self):
+        source = self.env["crm.migration.source"].create({"name": "S", "url": "http://127.0.0.1:1"})
+        run = self.env["crm.migration.run"].create({"source_id": source.id, "job": "extract"})
+        self.assertEqual(run.with_env(self.pt_env)._job_label(), "Extraindo")
+        with self.assertRaisesRegex(UserError, r"já está em andamento \(extraindo\)"):
+            run.with_env(self.pt_env)._start_job("extract")
+
     def test_lazy_reason_text(self):
         """Reasons of a proposal are _lt() templates formatted with their values."""
         from ..models.crm_migration_map import REASON_TEXTS
