@@ -12,6 +12,7 @@ PYTHON ?= python3
 VENV ?= .venv
 BUILD ?= .build
 DEMO_DB ?= crm_migration_demo
+DEMO_MODULES ?= crm_migration,sale_crm,l10n_br
 TEST_DB ?= crm_migration_test
 TEST_DB_MIN ?= crm_migration_test_min
 I18N_DB ?= crm_migration_i18n
@@ -41,7 +42,7 @@ conf: venv
 	@$(SETUP) conf
 
 demo: venv postgres conf
-	@$(SETUP) database $(DEMO_DB) crm_migration
+	@$(SETUP) database $(DEMO_DB) $(DEMO_MODULES)
 	@tools/demo.sh $(DEMO_DB) $(SANDBOX_PORT) $(SANDBOX_SCALE)
 
 test: venv postgres conf

@@ -138,10 +138,27 @@ class CrmMigrationLoaderSaleLine(models.AbstractModel):
         """(staging entity, payload column) of the document a line belongs to."""
         return ("Quotes", "QuoteId") if obj.entity.startswith("Quotes") else ("Orders", "OrderId")
 
-    def _skip_reason(self, ctx, obj, payload, values):
+    def _earlier_revision(self, ctx, obj, payload):
+        """The quote revision a line belongs to when it is not the latest one."""
         entity, column = self._parent(obj)
         parent = ctx.lookup(entity, payload.get(column)) or {}
-        if entity == "Quotes" and parent.get("LastReview") is False:
+        return parent if entity == "Quotes" and parent.get("LastReview") is False else None
+
+    def _transform(self, ctx, obj, lines, staged):
+        """Lines of earlier revisions have no order by design: that is no problem."""
+        result = super()._transform(ctx, obj, lines, staged)
+        payloads = staged._payloads()
+        column = self._parent(obj)[1]
+        for rec, _values, problems in result:
+            if self._earlier_revision(ctx, obj, payloads[rec.id]):
+                problems[:] = [problem for problem in problems if not (
+                    problem.code == "unresolved_reference" and problem.field == column)]
+        return result
+
+    def _skip_reason(self, ctx, obj, payload, values):
+        entity, column = self._parent(obj)
+        parent = self._earlier_revision(ctx, obj, payload)
+        if parent:
             return self.env._(
                 "Belongs to revision %(rev)s of quote %(number)s, an earlier revision: kept in "
                 "the history of the quote's order.",
