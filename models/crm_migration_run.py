@@ -339,7 +339,7 @@ class CrmMigrationRun(models.Model):
             with self.env.cr.savepoint():
                 phase._process_batch()
         except SourceError as exc:
-            self._fail(phase, str(exc))
+            self._fail(phase, self.env["crm.migration.source"]._error_message(exc))
         except Exception as exc:
             if in_test_mode():
                 raise

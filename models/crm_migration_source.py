@@ -2,7 +2,8 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError
 
 from ..mapping.ploomes import SCHEMA as PLOOMES_SCHEMA
-from ..sources import PloomesClient, SourceError
+from ..sources import (AuthenticationError, BadRequest, MalformedResponse, PermissionDenied,
+                       PloomesClient, SourceError)
 
 SCHEMAS = {"ploomes": PLOOMES_SCHEMA}
 # One client per source and process, so that its rate limiter spans every batch.
@@ -97,13 +98,28 @@ class CrmMigrationSource(models.Model):
         _CLIENTS[(self.env.cr.dbname, source.id)] = (signature, client)
         return client
 
+    @api.model
+    def _error_message(self, exc):
+        """A source error for the admin: what went wrong in their language, then the
+        client's own (English) detail."""
+        _ = self.env._
+        kinds = (
+            (AuthenticationError, _("The source refused the API key.")),
+            (PermissionDenied, _("The API key may not read what the migration needs.")),
+            (BadRequest, _("The source refused a request.")),
+            (MalformedResponse, _("The source answered with something unexpected.")),
+        )
+        lead = next((text for kind, text in kinds if isinstance(exc, kind)),
+                    _("The source could not be reached."))
+        return f"{lead}\n{exc}"
+
     def action_test_connection(self):
         """Check the URL and key; tell the admin who the key belongs to."""
         self.ensure_one()
         try:
             user = self._client().check()
         except SourceError as exc:
-            raise UserError(str(exc)) from exc
+            raise UserError(self._error_message(exc)) from exc
         return {
             "type": "ir.actions.client",
             "tag": "display_notification",

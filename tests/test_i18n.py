@@ -95,6 +95,11 @@ class TestBrazilianPortuguese(TransactionCase):
         with self.assertRaisesRegex(UserError, r"já está em andamento \(extraindo\)"):
             run.with_env(self.pt_env)._start_job("extract")
 
+    def test_source_errors(self):
+        from ..sources import AuthenticationError
+        message = self.pt_env["crm.migration.source"]._error_message(AuthenticationError("HTTP 401"))
+        self.assertEqual(message, "A origem recusou a chave de API.\nHTTP 401")
+
     def test_lazy_reason_text(self):
         """Reasons of a proposal are _lt() templates formatted with their values."""
         from ..models.crm_migration_map import REASON_TEXTS

@@ -1,4 +1,6 @@
 """A run can be rolled back; a run cut by the source resumes where it stopped."""
+from odoo.exceptions import UserError
+
 from .common import SandboxCase
 
 
@@ -87,7 +89,17 @@ class TestResume(SandboxCase):
         run.action_profile()
         run._run_to_end()
         self.assertEqual(run.state, "failed")
+        self.assertTrue(run.error.startswith("The source refused the API key."), run.error)
         self.assertIn("User-Key", run.error)
+
+    def test_connecting_with_a_wrong_key_is_refused_and_saves_nothing(self):
+        wizard = self.env["crm.migration.setup"].create(
+            {"name": "Wrong key", "url": self.sandbox.base_url, "api_key": "wrong"})
+        with self.assertRaisesRegex(UserError, r"The source refused the API key\.\n.*HTTP 401"):
+            wizard.action_connect()
+        self.assertFalse(self.env["crm.migration.source"].search([("name", "=", "Wrong key")]))
+        wizard.api_key = self.sandbox.key
+        self.assertEqual(wizard.action_connect()["res_model"], "crm.migration.run")
 
 
 class TestRollbackBlocked(SandboxCase):

@@ -34,7 +34,7 @@ class CrmMigrationSetup(models.TransientModel):
         try:
             PloomesClient(self.url, self.api_key, retries=1).check()
         except SourceError as exc:
-            raise UserError(str(exc)) from exc
+            raise UserError(self.env["crm.migration.source"]._error_message(exc)) from exc
         source = self.env["crm.migration.source"].create({
             "name": self.name, "kind": self.kind, "url": self.url.rstrip("/"),
             "api_key": self.api_key, "fallback_user_id": self.fallback_user_id.id,
