@@ -12,6 +12,8 @@ from datetime import date, datetime, timezone
 import phonenumbers
 from stdnum.br import cnpj, cpf
 
+from .messages import _, render
+
 CONVERTERS = {}
 
 #: Odoo colour indexes of the tag palette and their RGB.
@@ -25,11 +27,12 @@ MOBILE_TYPE_WORDS = ("celular", "mobile", "cel", "whatsapp", "móvel", "movel")
 
 
 class ConversionError(ValueError):
-    """A value that cannot become a value of the target field."""
+    """A value that cannot become a value of the target field: ``message`` is a
+    template formatted with ``params`` (see :mod:`.messages`)."""
 
-    def __init__(self, code, message):
-        super().__init__(message)
-        self.code = code
+    def __init__(self, code, message, **params):
+        super().__init__(render(message, params))
+        self.code, self.template, self.params = code, message, params
 
 
 class ConversionContext:
@@ -86,8 +89,9 @@ class ConversionContext:
         """ISO code of the currency Odoo keeps amounts in (the company's)."""
         raise NotImplementedError
 
-    def problem(self, code, message, level="warning"):
-        """Record a problem of the current record; it still loads."""
+    def problem(self, code, message, level="warning", **params):
+        """Record a problem of the current record; it still loads. ``message`` is a
+        template marked with :func:`.messages._`, formatted with ``params``."""
         raise NotImplementedError
 
 
@@ -104,7 +108,8 @@ def convert(line, record, ctx):
     try:
         fn = CONVERTERS[line.converter]
     except KeyError:
-        raise ConversionError("unknown_converter", f"Unknown converter {line.converter!r}.") from None
+        raise ConversionError("unknown_converter", _("Unknown converter %(name)r."),
+                              name=line.converter) from None
     return fn(value_at(record, line.source), line, record, ctx)
 
 
@@ -151,10 +156,11 @@ def convert_name(value, line, record, ctx):
     for path in line.params.get("fallback_paths", ()):
         other = value_at(record, path)
         if not is_empty(other):
-            ctx.problem("missing_name", f"No name: named after its {path} {other!r}.")
+            ctx.problem("missing_name", _("No name: named after its %(field)s %(value)r."),
+                        field=path, value=other)
             return convert_text(other, line, record, ctx)
     placeholder = f"{line.params.get('placeholder', 'Record')} {record.get('Id')}"
-    ctx.problem("missing_name", f"No name: named {placeholder!r}.")
+    ctx.problem("missing_name", _("No name: named %(name)r."), name=placeholder)
     return {line.target: placeholder}
 
 
@@ -174,7 +180,7 @@ def convert_html(value, line, record, ctx):
         return {line.target: ctx.plaintext2html(value)}
     clean = ctx.html_sanitize(value)
     if re.search(r"<\s*script", value, re.I):
-        ctx.problem("html_script_removed", "Script tags were removed from the HTML.", "info")
+        ctx.problem("html_script_removed", _("Script tags were removed from the HTML."), "info")
     return {line.target: clean}
 
 
@@ -186,7 +192,7 @@ def convert_email(value, line, record, ctx):
     value = str(value).strip()
     normalized = ctx.email_normalize(value)
     if not normalized:
-        ctx.problem("invalid_email", f"Invalid e-mail address {value!r} kept as typed.")
+        ctx.problem("invalid_email", _("Invalid e-mail address %(value)r kept as typed."), value=value)
         return {line.target: value}
     return {line.target: normalized}
 
@@ -198,9 +204,10 @@ def convert_integer(value, line, record, ctx):
     try:
         number = float(str(value).strip().replace(",", ".")) if isinstance(value, str) else float(value)
     except (TypeError, ValueError):
-        raise ConversionError("not_a_number", f"{value!r} is not a whole number.") from None
+        raise ConversionError("not_a_number", _("%(value)r is not a whole number."),
+                              value=value) from None
     if number != int(number):
-        raise ConversionError("not_an_integer", f"{value!r} is not a whole number.")
+        raise ConversionError("not_an_integer", _("%(value)r is not a whole number."), value=value)
     return {line.target: int(number)}
 
 
@@ -216,7 +223,7 @@ def convert_float(value, line, record, ctx):
     try:
         return {line.target: float(value)}
     except (TypeError, ValueError):
-        raise ConversionError("not_a_number", f"{value!r} is not a number.") from None
+        raise ConversionError("not_a_number", _("%(value)r is not a number."), value=value) from None
 
 
 @converter("boolean")
@@ -227,7 +234,7 @@ def convert_boolean(value, line, record, ctx):
             return {line.target: True}
         if text in ("false", "0", "não", "nao", "no", "n", ""):
             return {line.target: False}
-        raise ConversionError("not_a_boolean", f"{value!r} is not yes/no.")
+        raise ConversionError("not_a_boolean", _("%(value)r is not yes/no."), value=value)
     return {line.target: bool(value)}
 
 
@@ -238,9 +245,9 @@ def parse_datetime(value):
     try:
         parsed = datetime.fromisoformat(str(value).strip().replace("Z", "+00:00"))
     except ValueError:
-        raise ConversionError("not_a_date", f"{value!r} is not a date.") from None
+        raise ConversionError("not_a_date", _("%(value)r is not a date."), value=value) from None
     if parsed.tzinfo is None:
-        raise ConversionError("no_offset", f"{value!r} has no time zone offset.")
+        raise ConversionError("no_offset", _("%(value)r has no time zone offset."), value=value)
     return parsed
 
 
@@ -289,7 +296,8 @@ def convert_cnpj_cpf(value, line, record, ctx):
     if not kind:
         ctx.problem(
             "invalid_register",
-            f"Invalid CNPJ/CPF {value!r}: not written to {line.target}.",
+            _("Invalid CNPJ/CPF %(value)r: not written to %(field)s."),
+            value=value, field=line.target,
         )
         return {}
     formatted = cnpj.format(digits) if kind == "cnpj" else cpf.format(digits)
@@ -311,7 +319,7 @@ def convert_cep(value, line, record, ctx):
         return {line.target: False}
     digits = re.sub(r"\D", "", str(value))
     if not digits or len(digits) > 8:
-        ctx.problem("invalid_zip", f"Invalid CEP {value!r} kept as typed.")
+        ctx.problem("invalid_zip", _("Invalid CEP %(value)r kept as typed."), value=value)
         return {line.target: str(value)}
     digits = digits.zfill(8)
     return {line.target: f"{digits[:5]}-{digits[5:]}"}
@@ -361,7 +369,8 @@ def convert_phones(value, line, record, ctx):
         if line.params.get("extra_target"):
             values[line.params["extra_target"]] = ", ".join(extra)
         else:
-            ctx.problem("extra_phones", f"Phones not migrated: {', '.join(extra)}.", "info")
+            ctx.problem("extra_phones", _("Phones not migrated: %(phones)s."), "info",
+                        phones=", ".join(extra))
     elif line.params.get("extra_target"):
         values[line.params["extra_target"]] = False
     return values
@@ -379,10 +388,11 @@ def convert_ref(value, line, record, ctx):
     if not res_id:
         if ctx.exists_in_source(entity, value):
             ctx.problem("unresolved_reference",
-                        f"{line.source} {value} was not loaded (failed, held or outside the sample).")
+                        _("%(field)s %(value)s was not loaded (failed, held or outside the sample)."),
+                        field=line.source, value=value)
         else:
-            ctx.problem("dangling_reference",
-                        f"{line.source} {value} does not exist in the source.", "error")
+            ctx.problem("dangling_reference", _("%(field)s %(value)s does not exist in the source."),
+                        "error", field=line.source, value=value)
     return {line.target: res_id or False}
 
 
@@ -422,7 +432,8 @@ def convert_lookup_name(value, line, record, ctx):
         return {line.target: False}
     row = ctx.lookup(line.params["entity"], value)
     if not row:
-        ctx.problem("dangling_reference", f"{line.source} {value} is not in {line.params['entity']}.")
+        ctx.problem("dangling_reference", _("%(field)s %(value)s is not in %(entity)s."),
+                    field=line.source, value=value, entity=line.params["entity"])
         return {line.target: False}
     return {line.target: row.get(line.params.get("name_field", "Name")) or False}
 
@@ -438,8 +449,9 @@ def convert_money(value, line, record, ctx):
     currency = ctx.lookup(line.params.get("currency_entity", "Currencies"), currency_id) or {}
     code = currency.get("Code")
     if values[line.target] and code and code != ctx.currency_code():
-        ctx.problem("foreign_currency", f"{line.source} {value} is in {code}, kept as is in "
-                                        f"{ctx.currency_code()} (no conversion).", "info")
+        ctx.problem("foreign_currency",
+                    _("%(field)s %(value)s is in %(code)s, kept as is in %(company_code)s (no conversion)."),
+                    "info", field=line.source, value=value, code=code, company_code=ctx.currency_code())
     return values
 
 
@@ -454,11 +466,13 @@ def convert_record_by_name(value, line, record, ctx):
     row = ctx.lookup(line.params["entity"], value)
     name = " ".join(str((row or {}).get("Name") or "").split())
     if not name:
-        ctx.problem("dangling_reference", f"{line.source} {value} is not in {line.params['entity']}.")
+        ctx.problem("dangling_reference", _("%(field)s %(value)s is not in %(entity)s."),
+                    field=line.source, value=value, entity=line.params["entity"])
         return {line.target: False}
     res_id = ctx.record_by_name(line.params["model"], name, create=line.params.get("create", False))
     if not res_id:
-        ctx.problem("unknown_value", f"No {line.params['model']} named {name!r}.")
+        ctx.problem("unknown_value", _("No %(model)s named %(name)r."), model=line.params["model"],
+                    name=name)
     return {line.target: res_id or False}
 
 
@@ -472,7 +486,7 @@ def convert_tags(value, line, record, ctx):
         if res_id:
             ids.append(res_id)
         else:
-            ctx.problem("dangling_reference", f"Tag {tag_id} is not loaded.")
+            ctx.problem("dangling_reference", _("Tag %(id)s is not loaded."), id=tag_id)
     return {line.target: [(6, 0, sorted(set(ids)))]}
 
 
@@ -486,7 +500,8 @@ def convert_state(value, line, record, ctx):
     country_code = _iso2(country) or ctx.country_code
     state_id = ctx.state_id(country_code, row.get("Short")) if row.get("Short") else None
     if not state_id:
-        ctx.problem("unknown_state", f"State {value} ({row.get('Name') or '?'}) has no Odoo state.")
+        ctx.problem("unknown_state", _("State %(value)s (%(name)s) has no Odoo state."),
+                    value=value, name=row.get("Name") or "?")
     return {line.target: state_id or False}
 
 
@@ -506,7 +521,7 @@ def convert_country(value, line, record, ctx):
     code = _iso2(ctx.lookup(line.params.get("entity", "Cities@Countries"), value) or {})
     country_id = ctx.country_id(code) if code else None
     if not country_id:
-        ctx.problem("unknown_country", f"Country {value} has no Odoo country.")
+        ctx.problem("unknown_country", _("Country %(value)s has no Odoo country."), value=value)
     return {line.target: country_id or False}
 
 

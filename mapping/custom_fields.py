@@ -23,6 +23,7 @@ from stdnum.br import cnpj, cpf
 
 from .converters import (CONVERTERS, ConversionError, clean_phone, converter, is_empty,
                          parse_datetime, register_kind)
+from .messages import _
 
 #: Where the value of each source type is in an ``OtherProperties`` row, first non-null wins.
 VALUE_COLUMNS = {
@@ -65,8 +66,8 @@ def convert_custom(value, line, record, ctx):
     if kind == "options" and ttype in ("char", "text"):
         return {line.target: ", ".join(option_name(cell, row, ctx) for cell, row in items)}
     if len(items) > 1:
-        ctx.problem("several_values",
-                    f"{len(items)} values for {line.source}: only the first is kept.")
+        ctx.problem("several_values", _("%(count)s values for %(field)s: only the first is kept."),
+                    count=len(items), field=line.source)
     cell, row = items[0]
     via = line.params.get("via")
     if via:
@@ -76,7 +77,8 @@ def convert_custom(value, line, record, ctx):
     try:
         convert = TO_TTYPE[ttype]
     except KeyError:
-        raise ConversionError("unsupported_type", f"Cannot fill a {ttype} field.") from None
+        raise ConversionError("unsupported_type", _("Cannot fill a %(type)s field."),
+                              type=ttype) from None
     return {line.target: convert(cell, row, line, record, ctx)}
 
 
@@ -96,8 +98,8 @@ def row_cell(row, kind):
     stray = [column for column in ALL_VALUE_COLUMNS if row.get(column) is not None]
     if stray:
         raise ConversionError("unexpected_column",
-                              f"A {kind} value was expected in {columns[0]}, found {stray[0]} "
-                              f"{row[stray[0]]!r}.")
+                              _("A %(kind)s value was expected in %(column)s, found %(found)s %(value)r."),
+                              kind=kind, column=columns[0], found=stray[0], value=row[stray[0]])
     return None
 
 
@@ -117,7 +119,8 @@ def to_text(value, row, line, record, ctx):
     if kind == "attachment":
         return attachment_url(value, row, ctx)
     if kind in ("user", "contact", "product"):
-        raise ConversionError("not_text", f"A {kind} reference {value!r} is not text.")
+        raise ConversionError("not_text", _("A %(kind)s reference %(value)r is not text."),
+                              kind=kind, value=value)
     return text_of(value)
 
 
@@ -155,13 +158,13 @@ def to_boolean(value, row, line, record, ctx):
         return CONVERTERS["boolean"](value, line, record, ctx)[line.target]
     if value in (0, 1):
         return bool(value)
-    raise ConversionError("not_a_boolean", f"{value!r} is not yes/no.")
+    raise ConversionError("not_a_boolean", _("%(value)r is not yes/no."), value=value)
 
 
 def to_date(value, row, line, record, ctx):
     """The local calendar day of a date-time, or a typed ``dd/mm/yyyy``/``yyyy-mm-dd``."""
     if not isinstance(value, str):
-        raise ConversionError("not_a_date", f"{value!r} is not a date.")
+        raise ConversionError("not_a_date", _("%(value)r is not a date."), value=value)
     text = value.strip()
     match = DMY.fullmatch(text)
     if match:
@@ -175,19 +178,20 @@ def to_date(value, row, line, record, ctx):
 def to_datetime(value, row, line, record, ctx):
     """A date-time with its offset, in UTC."""
     if not isinstance(value, str):
-        raise ConversionError("not_a_date", f"{value!r} is not a date.")
+        raise ConversionError("not_a_date", _("%(value)r is not a date."), value=value)
     return CONVERTERS["datetime"](value, line, record, ctx)[line.target]
 
 
 def to_selection(value, row, line, record, ctx):
     """The selection key of an option, through ``params["options"]``."""
     if line.params["type"] != "option":
-        raise ConversionError("not_an_option", f"{value!r} is not an option of a list.")
+        raise ConversionError("not_an_option", _("%(value)r is not an option of a list."),
+                              value=value)
     key = (line.params.get("options") or {}).get(str(value))
     if key is None:
         raise ConversionError("unknown_option",
-                              f"Option {option_name(value, row, ctx)!r} ({value}) has no value "
-                              f"in {line.target}.")
+                              _("Option %(name)r (%(value)s) has no value in %(field)s."),
+                              name=option_name(value, row, ctx), value=value, field=line.target)
     return key
 
 
@@ -211,17 +215,19 @@ def resolve(value, kind, line, ctx):
     entity = line.params.get("entity") or REFERENCE_ENTITIES.get(kind)
     if not entity:
         raise ConversionError("not_a_reference",
-                              f"A {kind} value {value!r} is not a link to a record.")
+                              _("A %(kind)s value %(value)r is not a link to a record."),
+                              kind=kind, value=value)
     if entity == "Products" and line.params.get("relation") == "product.product":
         entity = PRODUCT_VARIANTS  # products load as templates; their variant is the product
     res_id = ctx.resolve(entity, value)
     if res_id:
         return res_id
     if ctx.exists_in_source(entity.split("#")[0], value):
-        ctx.problem("unresolved_reference", f"{line.source} {value} was not loaded.")
+        ctx.problem("unresolved_reference", _("%(field)s %(value)s was not loaded."),
+                    field=line.source, value=value)
     else:
-        ctx.problem("dangling_reference",
-                    f"{line.source} {value} does not exist in the source.", "error")
+        ctx.problem("dangling_reference", _("%(field)s %(value)s does not exist in the source."),
+                    "error", field=line.source, value=value)
     return False
 
 
@@ -230,7 +236,7 @@ def option_name(option_id, row, ctx):
     option = ctx.lookup(OPTION_ENTITY, option_id) or {}
     name = option.get("Name") or row.get("ObjectValueName")
     if not name:
-        raise ConversionError("unknown_option", f"Option {option_id} has no name.")
+        raise ConversionError("unknown_option", _("Option %(id)s has no name."), id=option_id)
     return name
 
 
@@ -239,7 +245,7 @@ def format_register(value, ctx):
     digits = re.sub(r"\D", "", str(value))
     kind = register_kind(digits)
     if not kind:
-        ctx.problem("invalid_register", f"Invalid CNPJ/CPF {value!r} kept as typed.")
+        ctx.problem("invalid_register", _("Invalid CNPJ/CPF %(value)r kept as typed."), value=value)
         return str(value).strip()
     return cnpj.format(digits) if kind == "cnpj" else cpf.format(digits)
 
@@ -251,7 +257,8 @@ def attachment_url(attachment_id, row, ctx):
         name = row.get("AttachmentValueName") or "?"
         raise ConversionError(
             "attachment_not_found",
-            f"Attachment {attachment_id} ({name}) is not in the staged attachments.")
+            _("Attachment %(id)s (%(name)s) is not in the staged attachments."),
+            id=attachment_id, name=name)
     return url
 
 
@@ -264,19 +271,20 @@ def text_of(value):
         return str(value)
     if isinstance(value, float):
         return str(value).removesuffix(".0")
-    raise ConversionError("not_text", f"{value!r} is not text.")
+    raise ConversionError("not_text", _("%(value)r is not text."), value=value)
 
 
 def reject_boolean(value, expected):
     if isinstance(value, bool):
-        raise ConversionError("wrong_value_type", f"The yes/no value {value!r} is not {expected}.")
+        raise ConversionError("wrong_value_type", _("The yes/no value %(value)r is not %(expected)s."),
+                              value=value, expected=expected)
 
 
 def checked_day(year, month, day, typed):
     try:
         return datetime(year, month, day).date().isoformat()
     except ValueError:
-        raise ConversionError("not_a_date", f"{typed!r} is not a date.") from None
+        raise ConversionError("not_a_date", _("%(value)r is not a date."), value=typed) from None
 
 
 @converter("phone_number")
@@ -287,6 +295,6 @@ def convert_phone_number(value, line, record, ctx):
     typed = str(value).strip()
     formatted = ctx.phone_format(clean_phone(typed), ctx.country_code)
     if not formatted:
-        ctx.problem("invalid_phone", f"Invalid phone {typed!r} kept as typed.")
+        ctx.problem("invalid_phone", _("Invalid phone %(value)r kept as typed."), value=typed)
         return {line.target: typed}
     return {line.target: formatted}

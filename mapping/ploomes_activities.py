@@ -16,6 +16,7 @@ from html import escape
 
 from .converters import (ConversionContext, ConversionError, convert_html, converter, is_empty,
                          parse_datetime, value_at)
+from .messages import _
 from .schema import Entity, SourceField as F, SourceObject
 
 #: Odoo's standard activity types (XML ids) by kind.
@@ -169,15 +170,16 @@ def convert_history_record(value, line, record, ctx):
     partner = None if is_empty(contact) else ctx.resolve("Contacts", contact)
     if partner:
         if not is_empty(value):
-            ctx.problem("deal_not_loaded", f"Deal {value} was not loaded: kept on contact {contact}.")
+            ctx.problem("deal_not_loaded", _("Deal %(deal)s was not loaded: kept on contact %(contact)s."),
+                        deal=value, contact=contact)
         return {line.target: "res.partner", res_field: partner}
-    missing = [f"{name} {key}" for name, key in (("deal", value), ("contact", contact))
-               if not is_empty(key)]
-    if len(missing) == 2:
-        reason = f"Neither its {missing[0]} nor its {missing[1]} was loaded."
-    else:
-        reason = f"Its {missing[0]} was not loaded." if missing else "It has no deal and no contact."
-    ctx.problem("no_record", reason, "error")
+    reason = {
+        (True, True): _("Neither its deal %(deal)s nor its contact %(contact)s was loaded."),
+        (True, False): _("Its deal %(deal)s was not loaded."),
+        (False, True): _("Its contact %(contact)s was not loaded."),
+        (False, False): _("It has no deal and no contact."),
+    }[not is_empty(value), not is_empty(contact)]
+    ctx.problem("no_record", reason, "error", deal=value, contact=contact)
     return {line.target: False, res_field: False}
 
 
@@ -189,8 +191,9 @@ def convert_history_date(value, line, record, ctx):
     path = line.params.get("fallback_path", "CreateDate")
     fallback = value_at(record, path)
     if is_empty(fallback):
-        raise ConversionError("no_date", "No date, and no creation date either.")
-    ctx.problem("no_date", f"No date: dated at its {path} {fallback}.")
+        raise ConversionError("no_date", _("No date, and no creation date either."))
+    ctx.problem("no_date", _("No date: dated at its %(field)s %(value)s."), field=path,
+                value=fallback)
     return {line.target: utc_string(fallback)}
 
 
@@ -201,8 +204,8 @@ def convert_task_deadline(value, line, record, ctx):
         return {line.target: parse_datetime(value).date().isoformat()}
     created = value_at(record, line.params.get("fallback_path", "CreateDate"))
     if is_empty(created):
-        raise ConversionError("no_date", "No due date, and no creation date either.")
-    ctx.problem("no_date", "No due date: due on its creation day.")
+        raise ConversionError("no_date", _("No due date, and no creation date either."))
+    ctx.problem("no_date", _("No due date: due on its creation day."))
     return {line.target: parse_datetime(created).date().isoformat()}
 
 
@@ -236,13 +239,15 @@ def convert_email_author(value, line, record, ctx):
     pairs = email_addresses(value)
     if not pairs:
         if not is_empty(value):
-            ctx.problem("invalid_email", f"Invalid sender {value!r}: shown as typed, without author.")
+            ctx.problem("invalid_email", _("Invalid sender %(value)r: shown as typed, without author."),
+                        value=value)
         return {line.target: False, "email_from": str(value or "").strip() or False}
     own_name, address = pairs[0]
     name = " ".join(str(name or own_name or "").split())
     partner_id = ctx.partner_for_email(address, name or None)
     if not partner_id:
-        ctx.problem("invalid_email", f"Invalid sender {address!r}: shown as typed, without author.")
+        ctx.problem("invalid_email", _("Invalid sender %(value)r: shown as typed, without author."),
+                    value=address)
     return {line.target: partner_id or False, "email_from": display_address(name, address)}
 
 
@@ -256,7 +261,7 @@ def convert_email_recipients(value, line, record, ctx):
         if partner_id:
             ids.add(partner_id)
         else:
-            ctx.problem("invalid_email", f"Invalid recipient {address!r}: left out.")
+            ctx.problem("invalid_email", _("Invalid recipient %(value)r: left out."), value=address)
     return {line.target: [(6, 0, sorted(ids))]}
 
 

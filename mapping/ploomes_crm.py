@@ -1,6 +1,7 @@
 """Ploomes CRM core: users, tags, companies, people, pipelines and deals."""
 from . import automations  # noqa: F401  (registers the automation converters)
 from .converters import convert_ref, converter, is_empty, value_at
+from .messages import _
 from .schema import Entity, SourceField as F, SourceObject
 
 DEAL_OPEN, DEAL_WON, DEAL_LOST = 1, 2, 3
@@ -173,7 +174,7 @@ def convert_deal_stage(value, line, record, ctx):
         won = ctx.resolve("Deals@Pipelines#won", record.get("PipelineId"))
         if won:
             return {line.target: won}
-        ctx.problem("no_won_stage", "The deal is won but its pipeline has no won stage.")
+        ctx.problem("no_won_stage", _("The deal is won but its pipeline has no won stage."))
     return convert_ref(value, line, record, ctx)
 
 
@@ -185,7 +186,7 @@ def convert_deal_status(value, line, record, ctx):
     if value == DEAL_LOST:
         return {"active": False, "probability": 0.0}
     if value not in (DEAL_OPEN, None):
-        ctx.problem("unknown_status", f"Unknown deal status {value}: loaded as open.")
+        ctx.problem("unknown_status", _("Unknown deal status %(value)s: loaded as open."), value=value)
     return {"active": True}
 
 

@@ -13,6 +13,7 @@ import re
 
 from .converters import (ConversionError, convert_ref, converter, is_empty, parse_datetime,
                          value_at)
+from .messages import _
 from .schema import Entity, SourceField as F, SourceObject
 
 SALES = ("sale",)
@@ -73,7 +74,8 @@ def convert_product_category(value, line, record, ctx):
         res_id = ctx.resolve(entity, key)
         if res_id:
             return {line.target: res_id}
-        ctx.problem("unresolved_reference", f"{path} {key} was not loaded: category left out.")
+        ctx.problem("unresolved_reference", _("%(field)s %(value)s was not loaded: category left out."),
+                    field=path, value=key)
     return {}
 
 
@@ -98,8 +100,8 @@ def convert_uom(value, line, record, ctx):
     name = uom_name(value)
     res_id = ctx.record_by_name("uom.uom", name) if name else None
     if not res_id:
-        ctx.problem("unknown_uom", f"Unit {value!r} has no Odoo unit of measure: "
-                                   f"the product keeps Odoo's default unit.")
+        ctx.problem("unknown_uom", _("Unit %(value)r has no Odoo unit of measure: the product "
+                                     "keeps Odoo's default unit."), value=value)
         return values
     values[line.target] = res_id
     if line.params.get("purchase_target"):
@@ -122,7 +124,8 @@ def convert_kit_parts(value, line, record, ctx):
     for row in sorted(rows, key=lambda r: r.get("Id") or 0):
         part = ctx.lookup(line.params.get("entity", "Products"), row.get("ProductPartId")) or {}
         if not part:
-            ctx.problem("dangling_reference", f"Kit part {row.get('ProductPartId')} is not a product.")
+            ctx.problem("dangling_reference", _("Kit part %(id)s is not a product."),
+                        id=row.get("ProductPartId"))
         name = part.get("Name") or f"Product {row.get('ProductPartId')}"
         code = f" [{part['Code']}]" if part.get("Code") else ""
         bits = [f"{row.get('DefaultQuantity') or 1} × {name}{code}"]
@@ -148,7 +151,8 @@ def convert_format(value, line, record, ctx):
     try:
         return {line.target: line.params["format"].format_map(_Fields(record, value))}
     except (KeyError, ValueError, IndexError) as exc:
-        raise ConversionError("bad_format", f"Format {line.params.get('format')!r}: {exc}") from None
+        raise ConversionError("bad_format", _("Format %(format)r: %(error)s"),
+                              format=line.params.get("format"), error=exc) from None
 
 
 class _Fields(dict):
@@ -220,10 +224,11 @@ def convert_product_variant(value, line, record, ctx):
     if not res_id:
         if ctx.exists_in_source("Products", value):
             ctx.problem("unresolved_reference",
-                        f"Product {value} was not loaded (failed, held or outside the sample).")
+                        _("Product %(id)s was not loaded (failed, held or outside the sample)."),
+                        id=value)
         else:
-            ctx.problem("dangling_reference", f"Product {value} does not exist in the source.",
-                        "error")
+            ctx.problem("dangling_reference", _("Product %(id)s does not exist in the source."),
+                        "error", id=value)
     return {line.target: res_id or False}
 
 

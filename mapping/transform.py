@@ -1,7 +1,9 @@
 """Apply a confirmed field map to one source record."""
+import dataclasses
 from dataclasses import dataclass, field
 
 from .converters import ConversionError, convert
+from .messages import render
 
 
 @dataclass(frozen=True)
@@ -16,11 +18,20 @@ class MapLine:
 
 @dataclass
 class Problem:
+    """A problem of one record: ``message`` is a template formatted with ``params``
+    (see :mod:`.messages`), after ``prefix`` (where the problem is)."""
+
     code: str
     message: str
     level: str = "warning"
     field: str = None
     conversion: bool = False  # a value that could not be converted (may hold the record)
+    params: dict = dataclasses.field(default_factory=dict)  # ``field`` is taken above
+    prefix: str = ""
+
+    @property
+    def text(self):
+        return self.prefix + render(self.message, self.params)
 
 
 class ProblemCollector:
@@ -30,8 +41,8 @@ class ProblemCollector:
         self.problems = []
         self.current_field = None
 
-    def problem(self, code, message, level="warning"):
-        self.problems.append(Problem(code, message, level, self.current_field))
+    def problem(self, code, message, level="warning", **params):
+        self.problems.append(Problem(code, message, level, self.current_field, params=params))
 
 
 def transform_record(record, lines, ctx, defaults=None):
@@ -47,7 +58,8 @@ def transform_record(record, lines, ctx, defaults=None):
         try:
             values.update(convert(line, record, ctx))
         except ConversionError as exc:
-            ctx.problems.append(Problem(exc.code, f"{line.source} → {line.target}: {exc}",
-                                        "error", line.source, conversion=True))
+            ctx.problems.append(Problem(exc.code, exc.template, "error", line.source,
+                                        conversion=True, params=exc.params,
+                                        prefix=f"{line.source} → {line.target}: "))
     ctx.current_field = None
     return values, list(ctx.problems)

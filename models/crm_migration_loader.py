@@ -517,8 +517,12 @@ class CrmMigrationLoader(models.AbstractModel):
             "res_model": record._name if record else False, "res_id": record.id if record else False,
         }
 
+    def _problem_text(self, problem):
+        """A converter's problem in the admin's language (its template is in the catalog)."""
+        return problem.prefix + self.env._(problem.message, **problem.params)
+
     def _issue_values(self, phase, obj, rec, problems, record=None):
-        return [self._issue(phase, obj, rec, p.code, p.level, p.message, record, p.field)
+        return [self._issue(phase, obj, rec, p.code, p.level, self._problem_text(p), record, p.field)
                 for p in problems]
 
 

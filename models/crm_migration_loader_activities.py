@@ -324,7 +324,7 @@ class CrmMigrationLoaderHistory(models.AbstractModel):
             if code:
                 issues.append(self._issue(phase, obj, rec, code, "error", message))
                 counts["errors"] += not any(p.level == "error" for p in problems)
-            reason = message or next((p.message for p in problems if p.level == "error"), None)
+            reason = message or next((self._problem_text(p) for p in problems if p.level == "error"), None)
             rec._mark("held" if code == "held" else "failed" if code else "skipped", reason)
         counts["skipped"] += len(skipped)
         counts["failed"] += len(failed)

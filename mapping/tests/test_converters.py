@@ -162,3 +162,16 @@ def test_transform_keeps_the_other_fields_when_one_fails():
     values, problems = transform_record({"Count": "many", "Name": " A  B "}, lines, ctx, {"is_company": True})
     assert values == {"is_company": True, "name": "A B"}
     assert [(p.code, p.conversion) for p in problems] == [("not_a_number", True)]
+
+
+def test_problem_messages_are_templates_given_with_their_values():
+    """Odoo translates the template, then formats it with the values."""
+    values, problems = transform_record({"V": "abc", "Z": "1234"}, [
+        MapLine("V", "x_n", "integer"), MapLine("Z", "zip", "cep")], MemoryContext())
+    assert values == {"zip": "00001-234"}
+    (error,) = problems
+    assert (error.code, error.message, error.params) == (
+        "not_a_number", "%(value)r is not a whole number.", {"value": "abc"})
+    assert error.text == "V → x_n: 'abc' is not a whole number."
+    with pytest.raises(ConversionError, match="^'abc' is not a whole number.$"):
+        run("integer", "abc")
