@@ -100,6 +100,20 @@ class TestBrazilianPortuguese(TransactionCase):
         message = self.pt_env["crm.migration.source"]._error_message(AuthenticationError("HTTP 401"))
         self.assertEqual(message, "A origem recusou a chave de API.\nHTTP 401")
 
+    def test_converter_problems(self):
+        """Problems of the pure converters are translated when logged, then formatted."""
+        from ..mapping.converters import ConversionError, convert
+        from ..mapping.transform import MapLine, Problem
+        line = MapLine("V", "x_n", "integer")
+        with self.assertRaises(ConversionError) as caught:
+            convert(line, {"V": "abc"}, None)
+        problem = Problem(caught.exception.code, caught.exception.template, "error",
+                          params=caught.exception.params, prefix="V → x_n: ")
+        self.assertEqual(self.pt_env["crm.migration.loader"]._problem_text(problem),
+                         "V → x_n: 'abc' não é um número inteiro.")
+        self.assertEqual(self.env["crm.migration.loader"]._problem_text(problem),
+                         "V → x_n: 'abc' is not a whole number.")
+
     def test_lazy_reason_text(self):
         """Reasons of a proposal are _lt() templates formatted with their values."""
         from ..models.crm_migration_map import REASON_TEXTS
