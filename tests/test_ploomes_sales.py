@@ -763,6 +763,15 @@ class TestPloomesSalesWithDeliveries(RollbackCase):
             self.assertIn(" ".join(source["ProductName"].split()), move.name)
             self.assertEqual((move.state, move.quantity), ("draft", 0))
 
+    def test_the_choice_is_exported_and_imported_with_the_map(self):
+        fmap = self.first_run.map_id
+        data = fmap._export_data()
+        self.assertEqual(data["options"]["order_target"], "picking")
+        imported = self.env["crm.migration.map"]._import_data(self.source, data)
+        self.assertEqual(imported.order_target, "picking")
+        self.assertFalse(imported._validation_errors())
+        self.assertIn("picking", dict(type(fmap).order_target.selection))
+
     def test_nothing_is_moved_reserved_validated_or_sent(self):
         self.assertEqual(self.stock_state(), self.stock_before)
         self.assertFalse(self.env["sale.order"].browse(
