@@ -7,7 +7,9 @@ of a quote and every order a ``sale.order``; earlier revisions are kept as chatt
 history on the order of their latest revision. Sections and lines are objects of their
 own (``sale.order.line``), each with its own identity so that re-runs update and never
 duplicate. The status of an order is written last, once its lines are in, and without
-Odoo's confirmation side effects (no e-mail, no delivery, no invoice).
+Odoo's confirmation side effects (no e-mail, no delivery, no invoice). The map's
+``order_target`` may send orders to draft invoices instead, or add to each sales order a
+delivery order of its goods (``stock.picking`` and ``stock.move``), left to do.
 """
 import re
 
@@ -449,9 +451,10 @@ def _invoice_line_fields(section=False):
 
 PICKING_FIELDS = (
     F("OrderNumber", "Order number", "Número do pedido", "integer", None,
-      note="The delivery of the order's sales order: its customer is the order's delivery "
-           "address, its source document the order's number; with sale_stock it is linked "
-           "to the order through the order's procurement group, as Odoo does."),
+      note="The delivery order of the order's sales order: its customer is the order's "
+           "delivery address, its source document the sales order's reference; with "
+           "sale_stock it is linked to the order through the order's procurement group, "
+           "as Odoo does."),
     F("Date", "Date", "Data", "datetime", "scheduled_date", "datetime",
       note="The order's date is the delivery's scheduled date."),
     F("CreateDate", "Created on", "Criado em", "datetime", "create_date", "datetime"),
@@ -618,13 +621,13 @@ OBJECTS = (
     ),
     # The map may add deliveries to the sales orders (``order_target`` "picking").
     SourceObject(
-        "order_pickings", "Orders", "Orders' deliveries", "Entregas das vendas", "stock.picking",
+        "order_pickings", "Orders", "Delivery orders", "Entregas das vendas", "stock.picking",
         104, identity="Orders#picking", requires=DELIVERIES,
         loader_fills=COMPUTED["stock.picking"] + DELIVERY_FILLS["stock.picking"],
         loader="crm.migration.loader.delivery", needs=("Orders@Stages",), fields=PICKING_FIELDS,
     ),
     SourceObject(
-        "order_picking_moves", "Orders@Products", "Delivery lines", "Itens das entregas",
+        "order_picking_moves", "Orders@Products", "Delivery order lines", "Itens das entregas",
         "stock.move", 109, identity="Orders@Products#picking", requires=DELIVERIES,
         loader_fills=COMPUTED["stock.move"] + DELIVERY_FILLS["stock.move"],
         loader="crm.migration.loader.delivery.move", needs=("Products",), fields=MOVE_FIELDS,

@@ -429,6 +429,7 @@ class DeliveryConversionContext(OdooConversionContext):
                 self.resolve("Products#variant", product))
 
     def prefetch_types(self, product_ids):
+        """Read the types of ``product_ids`` at once."""
         ids = {res_id for res_id in product_ids if res_id and res_id > 0} - set(self._types)
         for product in self.env["product.product"].with_context(active_test=False).browse(ids):
             self._types[product.id] = product.type
