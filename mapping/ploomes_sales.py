@@ -7,7 +7,9 @@ of a quote and every order a ``sale.order``; earlier revisions are kept as chatt
 history on the order of their latest revision. Sections and lines are objects of their
 own (``sale.order.line``), each with its own identity so that re-runs update and never
 duplicate. The status of an order is written last, once its lines are in, and without
-Odoo's confirmation side effects (no e-mail, no delivery, no invoice).
+Odoo's confirmation side effects (no e-mail, no delivery, no invoice). The map's
+``order_target`` may send orders to draft invoices instead, or add to each sales order a
+delivery order of its goods (``stock.picking`` and ``stock.move``), left to do.
 """
 import re
 
@@ -19,6 +21,7 @@ from .schema import Entity, SourceField as F, SourceObject
 SALES = ("sale",)
 INVOICING = ("account",)
 PRODUCTS = ("product",)
+DELIVERIES = ("sale", "stock")
 
 #: Ploomes approval statuses (``/Quotes@ApprovalStatus``): awaiting, approved, rejected.
 APPROVAL_WAITING, APPROVAL_APPROVED, APPROVAL_REJECTED = 1, 2, 3
@@ -36,11 +39,13 @@ UOM_ALIASES = {
     "h": "Hours", "hr": "Hours", "hora": "Hours", "horas": "Hours",
     "d": "Days", "dia": "Days", "dias": "Days",
 }
+SALE_ORDER_KEYS = ("orders", "order_sections", "order_lines", "order_states")
 #: The objects of each choice of the map's ``order_target`` (the others are skipped).
 ORDER_TARGETS = {
-    "sale": ("orders", "order_sections", "order_lines", "order_states"),
+    "sale": SALE_ORDER_KEYS,
     "invoice": ("order_invoices", "order_invoice_sections", "order_invoice_lines",
                 "order_invoice_totals"),
+    "picking": SALE_ORDER_KEYS + ("order_pickings", "order_picking_moves"),
 }
 CANCELLED_WORDS = ("cancel",)  # Cancelado, Cancelada, Cancelled, Canceled
 SECTION_STEP = 1000  # sequence of section n is n * SECTION_STEP, its lines follow it
@@ -164,6 +169,17 @@ class _Fields(dict):
         return ""
 
 
+def left_out_by(order_target):
+    """Keys of the order objects the map's ``order_target`` does not load."""
+    every = {key for keys in ORDER_TARGETS.values() for key in keys}
+    return every - set(ORDER_TARGETS[order_target])
+
+
+def is_cancelled_stage(name):
+    """Whether an order stage's name says the order was cancelled."""
+    return any(word in str(name or "").lower() for word in CANCELLED_WORDS)
+
+
 @converter("local_date")
 def convert_local_date(value, line, record, ctx):
     """A date (``YYYY-MM-DD`` or local midnight with offset) as its calendar day."""
@@ -193,8 +209,7 @@ def convert_quote_state(value, line, record, ctx):
 def convert_order_state(value, line, record, ctx):
     """An order is a confirmed sale (``sale``) unless its stage says it was cancelled."""
     stage = ctx.lookup(line.params.get("entity", "Orders@Stages"), value) if not is_empty(value) else None
-    name = str((stage or {}).get("Name") or "").lower()
-    if any(word in name for word in CANCELLED_WORDS):
+    if is_cancelled_stage((stage or {}).get("Name")):
         return {line.target: "cancel"}
     return {line.target: "sale"}
 
@@ -398,6 +413,13 @@ COMPUTED = {
     "sale.order.line": ("customer_lead", "price_unit"),
     "account.move": ("journal_id", "date", "currency_id"),
     "account.move.line": ("currency_id", "display_type"),
+    "stock.picking": ("location_id", "location_dest_id", "move_type"),
+    "stock.move": ("location_dest_id", "partner_id"),
+}
+#: What the delivery loaders fill from the sales order and its products (not from the map).
+DELIVERY_FILLS = {
+    "stock.picking": ("picking_type_id", "partner_id", "origin"),
+    "stock.move": ("picking_type_id", "location_id", "product_uom", "group_id"),
 }
 
 INVOICE_FIELDS = (
@@ -431,6 +453,41 @@ def _invoice_line_fields(section=False):
           spec.params, note=spec.note)
         for spec in lines)
 
+
+PICKING_FIELDS = (
+    F("OrderNumber", "Order number", "Número do pedido", "integer", None,
+      note="The delivery order of the order's sales order: its customer is the order's "
+           "delivery address, its source document the sales order's reference; with "
+           "sale_stock it is linked to the order through the order's procurement group, "
+           "as Odoo does."),
+    F("Date", "Date", "Data", "datetime", "scheduled_date", "datetime",
+      note="The order's date is the delivery's scheduled date."),
+    F("CreateDate", "Created on", "Criado em", "datetime", "create_date", "datetime"),
+    F("Description", "Description", "Descrição", "text", "note", "html",
+      note="The order's description (often its delivery terms) is also the delivery's note."),
+    F("StageId", "Stage", "Estágio", "reference", None,
+      note="Deliveries are left to do, whatever the Ploomes stage (e.g. 'Entregue'): "
+           "validating one moves stock, which the migration never does. The stage stays "
+           "on the sales order."),
+)
+
+MOVE_FIELDS = (
+    F("OrderId", "Delivery", "Entrega", "reference", "picking_id", "ref",
+      {"entity": "Orders#picking"}, required=True),
+    F("Id", "Order line", "Item da venda", "reference", "sale_line_id", "ref",
+      {"entity": "Orders@Products", "module": "sale_stock"},
+      note="The sales order line it delivers (sale_stock)."),
+    F("ProductId", "Product", "Produto", "reference", "product_id", "product_variant",
+      {"entity": "Products#variant"},
+      note="Services (and lines without a product) are not delivered: left out, said."),
+    F("ProductName", "Description", "Descrição", "string", "name", "line_name"),
+    F("Quantity", "Quantity", "Quantidade", "decimal", "product_uom_qty", "float",
+      note="The quantity to deliver, in the product's unit of measure."),
+    F("OrderDate", "Date", "Data", "datetime", "date", "datetime",
+      note="The order's date, as the delivery's."),
+    F("UnitPrice", "Unit price", "Preço unitário", "money", None,
+      note="A delivery has no prices: they stay on the sales order line."),
+)
 
 OBJECTS = (
     SourceObject(
@@ -566,6 +623,19 @@ OBJECTS = (
                    "so), written after its lines without Odoo's confirmation: no e-mail, "
                    "no delivery, no invoice."),
         ),
+    ),
+    # The map may add deliveries to the sales orders (``order_target`` "picking").
+    SourceObject(
+        "order_pickings", "Orders", "Delivery orders", "Entregas das vendas", "stock.picking",
+        104, identity="Orders#picking", requires=DELIVERIES,
+        loader_fills=COMPUTED["stock.picking"] + DELIVERY_FILLS["stock.picking"],
+        loader="crm.migration.loader.delivery", needs=("Orders@Stages",), fields=PICKING_FIELDS,
+    ),
+    SourceObject(
+        "order_picking_moves", "Orders@Products", "Delivery order lines", "Itens das entregas",
+        "stock.move", 109, identity="Orders@Products#picking", requires=DELIVERIES,
+        loader_fills=COMPUTED["stock.move"] + DELIVERY_FILLS["stock.move"],
+        loader="crm.migration.loader.delivery.move", needs=("Products",), fields=MOVE_FIELDS,
     ),
     # The map may send orders to draft customer invoices instead (``order_target``).
     SourceObject(

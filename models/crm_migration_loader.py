@@ -93,7 +93,7 @@ class OdooConversionContext(ProblemCollector, ConversionContext):
         return self._identities[entity][key]
 
     def exists_in_source(self, entity, key):
-        return bool(self._row(entity, key))
+        return bool(self._row(entity.split("#")[0], key))  # an identity namespace of an entity
 
     def _row(self, entity, key):
         key = str(key)

@@ -2,7 +2,9 @@
 
 Every sales write runs with ``skip_procurement`` and without tracking, and an order's
 status is written directly once its lines are in: Odoo's confirmation (``action_confirm``)
-is never called, so no e-mail is sent, no delivery and no invoice is created.
+is never called, so no e-mail is sent, no delivery and no invoice is created by Odoo.
+Only when the map asks for them (``order_target`` "picking") does the migration add the
+orders' deliveries itself, left to do.
 """
 import html
 
@@ -11,9 +13,9 @@ from odoo.exceptions import UserError
 from odoo.tools import float_compare, format_amount
 
 from ..mapping.converters import parse_datetime
-from ..mapping.ploomes_sales import ORDER_TARGETS
+from ..mapping.ploomes_sales import is_cancelled_stage, left_out_by
 from .crm_migration_journal import snapshot
-from .crm_migration_loader import QUIET
+from .crm_migration_loader import QUIET, OdooConversionContext
 
 SALES_CONTEXT = {"skip_procurement": True, "mail_notify_force_send": False}
 TOTAL_TOLERANCE = 0.01 + 1e-6  # a cent (global rounding) is not a mismatch
@@ -28,12 +30,14 @@ class CrmMigrationLoaderSales(models.AbstractModel):
 
     def _skipped_by_map(self, fmap, obj):
         target = fmap.order_target or "sale"
-        for choice, keys in ORDER_TARGETS.items():
-            if obj.key in keys and choice != target:
-                return {
-                    "sale": self.env._("Skipped: the map sends orders to draft customer invoices."),
-                    "invoice": self.env._("Skipped: the map sends orders to sales orders."),
-                }[choice]
+        if obj.key in left_out_by(target):
+            return {
+                "sale": self.env._("Skipped: the map sends orders to sales orders, without "
+                                   "delivery orders."),
+                "invoice": self.env._("Skipped: the map sends orders to draft customer invoices."),
+                "picking": self.env._("Skipped: the map sends orders to sales orders with "
+                                      "delivery orders."),
+            }[target]
         return super()._skipped_by_map(fmap, obj)
 
 
@@ -420,3 +424,199 @@ class CrmMigrationLoaderSaleState(models.AbstractModel):
     def _validate_batch(self, phase, obj, staged):
         return super(CrmMigrationLoaderSaleState, self.with_context(
             migration_source_id=phase.run_id.source_id.id))._validate_batch(phase, obj, staged)
+
+
+class DeliveryConversionContext(OdooConversionContext):
+    """Also tells which products are goods (delivered) and which orders have any."""
+
+    def __init__(self, env, run, dry_run=False):
+        super().__init__(env, run, dry_run=dry_run)
+        self._types = {}
+        self._goods = {}
+
+    def prefetch_goods(self, order_keys):
+        """Find out at once which of ``order_keys`` have a line of goods."""
+        keys = {str(key) for key in order_keys if key} - set(self._goods)
+        if not keys:
+            return
+        self.env.cr.execute("""
+            SELECT payload->>'OrderId', payload->>'ProductId' FROM crm_migration_record
+            WHERE source_id = %s AND entity = 'Orders@Products' AND state != 'deleted'
+              AND payload->>'OrderId' IN %s
+        """, (self.source.id, tuple(keys)))
+        rows = self.env.cr.fetchall()
+        self.prefetch("Products#variant", [product for _order, product in rows])
+        self.prefetch_types([self.resolve("Products#variant", product) for _order, product in rows])
+        for key in keys:
+            self._goods[key] = False
+        for order, product in rows:
+            self._goods[order] = self._goods[order] or self.is_goods(
+                self.resolve("Products#variant", product))
+
+    def prefetch_types(self, product_ids):
+        """Read the types of ``product_ids`` at once."""
+        ids = {res_id for res_id in product_ids if res_id and res_id > 0} - set(self._types)
+        for product in self.env["product.product"].with_context(active_test=False).browse(ids):
+            self._types[product.id] = product.type
+
+    def sale_orders(self, keys):
+        """{Ploomes order id: the sales order it became} (none in a dry run)."""
+        self.prefetch("Orders", keys)
+        ids = {str(key): self.resolve("Orders", key) for key in keys if key}
+        orders = self.env["sale.order"].browse({res_id for res_id in ids.values() if (res_id or 0) > 0})
+        by_id = {order.id: order for order in orders}
+        return {key: by_id[res_id] for key, res_id in ids.items() if res_id in by_id}
+
+    def has_goods(self, order_key):
+        return self._goods.get(str(order_key), False)
+
+    def is_goods(self, product_id):
+        """Whether a product is goods ('consu'), not a service or a combo. In a dry run a
+        product still to load (-1) is: migrated products are goods."""
+        if not product_id:
+            return False
+        if product_id < 0:
+            return True
+        self.prefetch_types([product_id])
+        return self._types.get(product_id) == "consu"
+
+
+class CrmMigrationLoaderDelivery(models.AbstractModel):
+    """Deliveries (map option ``order_target`` "picking"): each sales order with goods
+    gets an outgoing ``stock.picking`` of its warehouse, for its delivery address.
+
+    Deliveries are left to do, in draft: never confirmed (no reservation, no procurement),
+    never validated (no stock moves), nothing is sent. A sales order gets the procurement
+    group of its delivery, as Odoo's own confirmation gives it, so that a later change of
+    quantity adds to this delivery instead of making another.
+    """
+
+    _name = "crm.migration.loader.delivery"
+    _inherit = "crm.migration.loader.sales"
+    _description = "Migration Loader: Deliveries"
+
+    def _conversion_context(self, run, dry_run=False):
+        return DeliveryConversionContext(self.env, run, dry_run=dry_run)
+
+    def _transform(self, ctx, obj, lines, staged):
+        result = super()._transform(ctx, obj, lines, staged)
+        keys = [rec.source_key for rec, _v, _p in result]
+        ctx.prefetch_goods(keys)
+        orders = ctx.sale_orders(keys)
+        for rec, values, _problems in result:
+            order = orders.get(rec.source_key)
+            if order:
+                values.update(self._order_values(order))
+        return result
+
+    def _order_values(self, order):
+        """What a delivery takes from its sales order."""
+        warehouse = order.warehouse_id if "warehouse_id" in order._fields else None
+        warehouse = warehouse or self.env["stock.warehouse"].search(
+            [("company_id", "=", order.company_id.id)], limit=1)
+        return {"picking_type_id": warehouse.out_type_id.id,
+                "partner_id": order.partner_shipping_id.id, "origin": order.name}
+
+    def _skip_reason(self, ctx, obj, payload, values):
+        if not ctx.resolve("Orders", payload.get("Id")):
+            return self.env._("Its sales order was not loaded: no delivery.")
+        reason = self._undelivered(ctx, payload)
+        if reason:
+            return reason
+        if not ctx.dry_run and not values.get("picking_type_id"):
+            return self.env._("Its company has no warehouse to deliver from.")
+        return None
+
+    def _undelivered(self, ctx, order):
+        """Why an order (its payload) gets no delivery by design, or None."""
+        stage = ctx.lookup("Orders@Stages", order.get("StageId")) or {}
+        if is_cancelled_stage(stage.get("Name")):
+            return self.env._("A cancelled order (stage %s) is not delivered.", stage.get("Name"))
+        ctx.prefetch_goods([order.get("Id")])
+        if not ctx.has_goods(order.get("Id")):
+            return self.env._("None of its lines is a product to deliver (goods): no delivery.")
+        return None
+
+    def _after_load(self, phase, obj, items):
+        """Give each sales order delivered a procurement group, as Odoo's confirmation does
+        (sale_stock): its delivery lines join it, which links the delivery to the order."""
+        super()._after_load(phase, obj, items)
+        if "procurement_group_id" not in self.env["sale.order"]._fields or not items:
+            return
+        run = phase.run_id
+        known = self.env["crm.migration.identity"]._resolve(
+            run.source_id, "Orders", [rec.source_key for rec, *_rest in items])
+        orders = self.env["sale.order"].with_context(**QUIET).browse(
+            [res_id for model, res_id in known.values() if model == "sale.order"]).exists()
+        orders = orders.filtered(lambda order: not order.procurement_group_id)
+        if not orders:
+            return
+        groups = self.env["procurement.group"].with_context(**QUIET).create(
+            [order.order_line[:1]._prepare_procurement_group_vals() for order in orders])
+        journal = self.env["crm.migration.journal"]
+        journal._log(run, phase.key, "create", groups._name, groups.ids)
+        journal._log(run, phase.key, "write", orders._name,
+                     {order.id: {"procurement_group_id": False} for order in orders})
+        for order, group in zip(orders, groups):
+            order.procurement_group_id = group
+
+
+class CrmMigrationLoaderDeliveryMove(models.AbstractModel):
+    """The lines of a delivery (``stock.move``): one per line of goods of its order, in
+    the product's unit, from the warehouse's stock to the customer; left in draft."""
+
+    _name = "crm.migration.loader.delivery.move"
+    _inherit = "crm.migration.loader.sales"
+    _description = "Migration Loader: Delivery Lines"
+
+    def _conversion_context(self, run, dry_run=False):
+        return DeliveryConversionContext(self.env, run, dry_run=dry_run)
+
+    def _transform(self, ctx, obj, lines, staged):
+        result = super()._transform(ctx, obj, lines, staged)
+        ctx.prefetch_types([values.get("product_id") for _rec, values, _p in result])
+        pickings = self._loaded(result, "stock.picking", "picking_id")
+        products = self._loaded(result, "product.product", "product_id")
+        payloads = staged._payloads()
+        keys = [payload.get("OrderId") for payload in payloads.values()]
+        ctx.prefetch_rows("Orders", keys)
+        ctx.prefetch_goods(keys)
+        orders = ctx.sale_orders(keys)
+        for rec, values, problems in result:
+            picking, product = pickings.get(values.get("picking_id")), products.get(values.get("product_id"))
+            if picking and product:
+                values.update({"picking_type_id": picking.picking_type_id.id,
+                               "location_id": picking.location_id.id,
+                               "product_uom": product.uom_id.id})
+            order = orders.get(str(payloads[rec.id].get("OrderId")))
+            if order and "procurement_group_id" in order._fields:
+                values["group_id"] = order.procurement_group_id.id
+            if not values.get("picking_id") and self._undelivered(ctx, payloads[rec.id]):
+                # not a missing delivery: the order has none by design (said when skipped)
+                problems[:] = [p for p in problems if p.field != "OrderId"]
+        return result
+
+    def _undelivered(self, ctx, line):
+        """Why the order of a line (its payload) gets no delivery by design, or None."""
+        order = ctx.lookup("Orders", line.get("OrderId"))
+        return order and self.env["crm.migration.loader.delivery"]._undelivered(ctx, order)
+
+    def _loaded(self, result, model, name):
+        """{id: record} of the ``model`` records the values of a batch name in ``name``
+        (a dry run names records still to load -1: left out)."""
+        ids = {values.get(name) for _rec, values, _p in result} - {None, False, -1}
+        records = self.env[model].with_context(active_test=False).browse(ids)
+        return {record.id: record for record in records}
+
+    def _skip_reason(self, ctx, obj, payload, values):
+        reason = self._undelivered(ctx, payload)
+        if reason:
+            return reason
+        if not values.get("picking_id"):
+            return self.env._("The delivery of its order %s was not loaded.", payload.get("OrderId"))
+        if not values.get("product_id"):
+            return self.env._("Its product %s was not loaded: nothing to deliver.",
+                              payload.get("ProductId"))
+        if not ctx.is_goods(values["product_id"]):
+            return self.env._("Its product is a service (or a combo): nothing to deliver.")
+        return None

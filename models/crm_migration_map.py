@@ -104,11 +104,14 @@ class CrmMigrationMap(models.Model):
              "of loading it without that value. Either way the problem is logged.",
     )
     order_target = fields.Selection(
-        [("sale", "Sales orders"), ("invoice", "Draft customer invoices")],
+        [("sale", "Sales orders"), ("invoice", "Draft customer invoices"),
+         ("picking", "Sales orders with delivery orders")],
         string="Source orders become", default="sale", required=True,
         help="Sales orders (Sales app): confirmed orders linked to their quotation and "
              "opportunity. Draft customer invoices (Invoicing app): never posted, for an "
-             "accountant to review. Either way nothing is sent, delivered or posted.",
+             "accountant to review. Sales orders with delivery orders (Inventory app): the "
+             "same sales orders, each with a delivery order of its goods, left to do (never "
+             "validated: no stock moves). Nothing is sent, delivered or posted.",
     )
     problems = fields.Text(compute="_compute_problems",
                            help="What must be fixed before the map can be confirmed.")

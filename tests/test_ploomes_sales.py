@@ -661,3 +661,157 @@ class TestPloomesSalesNewRevision(RollbackCase):
         restored = self.records_of("sale.order.line", "Quotes@Products")
         self.assertEqual({line.order_id for key, line in restored.items()
                           if key in {l["Id"] - self.NEW for l in lines}}, {order})
+
+
+class TestPloomesSalesWithDeliveries(RollbackCase):
+    """The admin's third choice: orders become sales orders, each with a delivery order of
+    its goods, left to do: nothing is validated, reserved, moved or sent."""
+
+    sandbox_options = {"seed": 41, "scale": 80}
+    DELIVERY_KEYS = ("order_pickings", "order_picking_moves")
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        data = cls.sandbox.dataset
+        stages = {r["Id"]: r["Name"] for r in data.iter("Orders@Stages")}
+        cls.orders = {r["Id"]: r for r in data.iter("Orders")}
+        cls.cancelled = {k for k, o in cls.orders.items() if "cancel" in stages[o["StageId"]].lower()}
+        cls.order_lines = {r["Id"]: r for r in data.iter("Orders@Products")}
+        cls.delivered_lines = {k: l for k, l in cls.order_lines.items()
+                               if l["OrderId"] not in cls.cancelled}
+        cls.stock_before = cls.stock_state()
+        run = cls.new_run()
+        run.action_profile()
+        run._run_to_end()
+        fmap = cls.source._current_map()
+        fmap.order_target = "picking"
+        fmap.action_confirm()
+        cls.first_run = cls.migrate(run)
+        cls.pickings = cls.records_of("stock.picking", "Orders#picking")
+        cls.moves = cls.records_of("stock.move", "Orders@Products#picking")
+        cls.sale_orders = cls.records_of("sale.order", "Orders")
+        cls.sale_lines = cls.records_of("sale.order.line", "Orders@Products")
+        cls.variants = cls.records_of("product.product", "Products#variant")
+
+    @classmethod
+    def stock_state(cls):
+        """What must not change: stock, reservations, validated moves and e-mails."""
+        env = cls.env(su=True)
+        quants = env["stock.quant"].search([])
+        return {"quants": sorted((q.id, q.quantity, q.reserved_quantity) for q in quants),
+                "move lines": env["stock.move.line"].search_count([]),
+                "done moves": env["stock.move"].search_count([("state", "=", "done")]),
+                "mail.mail": env["mail.mail"].search_count([]),
+                "invoices": env["account.move"].search_count([])}
+
+    def test_orders_are_sales_orders_and_deliveries_account_for_every_record(self):
+        self.assertEqual(self.first_run.state, "done")
+        self.assertTrue(self.cancelled and len(self.cancelled) < len(self.orders))
+        for key in ("orders", "order_lines", "order_states"):
+            self.assertEqual(self.phase(self.first_run, key).state, "done", key)
+        self.assertEqual(len(self.sale_orders), len(self.orders))
+        for key in ("order_invoices", "order_invoice_lines"):
+            phase = self.phase(self.first_run, key)
+            self.assertEqual(phase.state, "skipped", key)
+            self.assertIn("delivery orders", phase.notice)
+        expected = {"order_pickings": (len(self.orders), len(self.orders) - len(self.cancelled)),
+                    "order_picking_moves": (len(self.order_lines), len(self.delivered_lines))}
+        for key, (total, created) in expected.items():
+            phase = self.phase(self.first_run, key)
+            self.assertEqual((phase.state, phase.total, phase.created, phase.skipped, phase.failed,
+                              phase.verified), ("done", total, created, total - created, 0, created), key)
+            self.assertEqual(self.phase(self.first_run, key, "validate").skipped, phase.skipped, key)
+        self.assertEqual(len(self.pickings), expected["order_pickings"][1])
+        self.assertEqual(len(self.moves), expected["order_picking_moves"][1])
+        for order_id in self.cancelled:
+            issue = self.issues(self.first_run, "skipped", order_id).filtered(
+                lambda i: i.phase == "order_pickings" and i.step == "load")
+            self.assertIn("cancelled", issue.message)
+            self.assertFalse(self.sale_orders[order_id].picking_ids)
+        self.assertFalse(self.env["crm.migration.issue"].search(
+            [("run_id", "=", self.first_run.id), ("phase", "in", self.DELIVERY_KEYS),
+             ("level", "in", ("warning", "error"))]).mapped("message"))
+
+    def test_every_delivery_equals_its_order_and_is_left_to_do(self):
+        warehouse = self.env["stock.warehouse"].search([("company_id", "=", self.env.company.id)], limit=1)
+        for order_id, picking in self.pickings.items():
+            source, order = self.orders[order_id], self.sale_orders[order_id]
+            self.assertEqual(picking.picking_type_id, warehouse.out_type_id)
+            self.assertEqual(picking.location_dest_id.usage, "customer")
+            self.assertEqual(picking.partner_id, order.partner_shipping_id)
+            self.assertEqual(picking.origin, order.name)
+            self.assertEqual(picking.scheduled_date, utc(source["Date"]))
+            self.assertEqual(picking.state, "draft")
+            self.assertEqual(picking.sale_id, order)
+            self.assertEqual(order.picking_ids, picking)
+            self.assertEqual(picking.move_ids.group_id, order.procurement_group_id)
+            # prices and totals stay on the sales order
+            self.assertAlmostEqual(order.amount_untaxed, source["Amount"], delta=CENT)
+            lines = [l for l in self.order_lines.values() if l["OrderId"] == order_id]
+            self.assertEqual(
+                sorted((m.product_id.id, m.product_uom_qty, m.product_uom.id) for m in picking.move_ids),
+                sorted((self.variants[l["ProductId"]].id, l["Quantity"],
+                        self.variants[l["ProductId"]].uom_id.id) for l in lines))
+
+    def test_every_move_links_to_its_product_delivery_and_order_line(self):
+        self.assertTrue(self.moves)
+        for line_id, move in self.moves.items():
+            source = self.order_lines[line_id]
+            self.assertEqual(move.picking_id, self.pickings[source["OrderId"]])
+            self.assertEqual(move.product_id, self.variants[source["ProductId"]])
+            self.assertEqual(move.product_uom_qty, source["Quantity"])
+            self.assertEqual(move.sale_line_id, self.sale_lines[line_id])
+            self.assertEqual(move.location_id, move.picking_id.location_id)
+            self.assertEqual(move.date, utc(source["OrderDate"]))
+            self.assertIn(" ".join(source["ProductName"].split()), move.name)
+            self.assertEqual((move.state, move.quantity), ("draft", 0))
+
+    def test_the_choice_is_exported_and_imported_with_the_map(self):
+        fmap = self.first_run.map_id
+        data = fmap._export_data()
+        self.assertEqual(data["options"]["order_target"], "picking")
+        imported = self.env["crm.migration.map"]._import_data(self.source, data)
+        self.assertEqual(imported.order_target, "picking")
+        self.assertFalse(imported._validation_errors())
+        self.assertIn("picking", dict(type(fmap).order_target.selection))
+
+    def test_nothing_is_moved_reserved_validated_or_sent(self):
+        self.assertEqual(self.stock_state(), self.stock_before)
+        self.assertFalse(self.env["sale.order"].browse(
+            [o.id for o in self.sale_orders.values()]).invoice_ids)
+
+    def test_a_service_line_is_not_delivered(self):
+        line_id, move = next(iter(self.moves.items()))
+        product = move.product_id
+        lines = {k for k, l in self.delivered_lines.items() if l["ProductId"] == self.order_lines[line_id]["ProductId"]}
+        self.env["stock.move"].browse([self.moves[k].id for k in lines]).unlink()
+        product.type = "service"
+        run = self.migrate()
+        phase = self.phase(run, "order_picking_moves")
+        self.assertEqual((phase.created, phase.updated, phase.failed), (0, 0, 0))
+        for key in lines:
+            issue = self.issues(run, "skipped", key).filtered(
+                lambda i: i.phase == "order_picking_moves" and i.step == "load")
+            self.assertIn("service", issue.message)
+        self.assertFalse(self.env["stock.move"].search([("product_id", "=", product.id)]))
+
+    def test_second_run_changes_nothing_and_rollback_removes_the_deliveries(self):
+        counts = {model: self.env[model].search_count([])
+                  for model in ("stock.picking", "stock.move", "procurement.group")}
+        second = self.migrate()
+        for key in self.DELIVERY_KEYS:
+            phase = self.phase(second, key)
+            self.assertEqual((phase.created, phase.updated, phase.failed), (0, 0, 0), key)
+        self.assertEqual({model: self.env[model].search_count([]) for model in counts}, counts)
+        groups = self.env["sale.order"].browse([o.id for o in self.sale_orders.values()]).procurement_group_id
+        self.assertTrue(groups)
+        for run in (second, self.first_run):
+            run.action_rollback()
+            run._run_to_end()
+            self.assertEqual(run.state, "rolled_back")
+            self.assertFalse(self.issues(run, "rollback_blocked"))
+        for records in (self.pickings, self.moves, self.sale_orders):
+            self.assertFalse([r for r in records.values() if r.exists()])
+        self.assertFalse(groups.exists())
+        self.assertEqual(self.stock_state(), self.stock_before)

@@ -45,7 +45,7 @@ def test_every_sales_converter_is_registered_and_every_object_ordered():
 
 def test_sales_objects_need_their_modules():
     for obj in ploomes_sales.OBJECTS:
-        assert obj.requires in (("product",), ("sale",), ("account",)), obj.key
+        assert obj.requires in (("product",), ("sale",), ("account",), ("sale", "stock")), obj.key
     assert ploomes.SCHEMA.object("quotes").where == {"LastReview": True}
     assert ploomes.SCHEMA.object("quote_revisions").where == {"LastReview": False}
 
@@ -205,6 +205,27 @@ def test_orders_go_to_sales_orders_or_invoices_never_both():
     assert sale <= keys and invoice <= keys and not sale & invoice
     lines = {spec.target for spec in ploomes.SCHEMA.object("order_invoice_lines").fields}
     assert {"move_id", "product_id", "quantity", "price_unit", "discount"} <= lines
+
+
+def test_deliveries_come_with_the_sales_orders_never_with_invoices():
+    left_out = ploomes_sales.left_out_by
+    deliveries = {"order_pickings", "order_picking_moves"}
+    sale, invoice = (set(ploomes_sales.ORDER_TARGETS[k]) for k in ("sale", "invoice"))
+    assert left_out("sale") == invoice | deliveries
+    assert left_out("invoice") == sale | deliveries
+    assert left_out("picking") == invoice
+    keys = [obj.key for obj in ploomes.SCHEMA.objects]
+    assert keys.index("order_states") < keys.index("order_pickings") < keys.index("order_picking_moves")
+    moves = {spec.path: spec for spec in ploomes.SCHEMA.object("order_picking_moves").fields}
+    assert moves["OrderId"].params["entity"] == ploomes.SCHEMA.object("order_pickings").identity
+    assert moves["UnitPrice"].target is None  # prices stay on the sales order
+
+
+@pytest.mark.parametrize("name, cancelled", [
+    ("Cancelado", True), ("cancelada", True), ("Cancelled", True), ("Entregue", False),
+    ("Faturado", False), (None, False)])
+def test_a_cancelled_stage_is_told_by_its_name(name, cancelled):
+    assert ploomes_sales.is_cancelled_stage(name) is cancelled
 
 
 def test_a_custom_product_reference_links_the_product_variant():
