@@ -54,6 +54,7 @@ for po in i18n/*.po; do
   [ -e "$po" ] || continue
   say "Merging into $po"
   msgmerge --quiet --update --no-fuzzy-matching --backup=none "$po" i18n/crm_migration.pot
+  msgattrib --no-obsolete --output-file="$po" "$po"  # msgids gone from the code
   msgfmt -c --statistics -o /dev/null "$po"
 done
 PGOPTIONS='-c client_min_messages=warning' dropdb --if-exists --force "$DB"
