@@ -450,8 +450,10 @@ def convert_money(value, line, record, ctx):
     code = currency.get("Code")
     if values[line.target] and code and code != ctx.currency_code():
         ctx.problem("foreign_currency",
-                    _("%(field)s %(value)s is in %(code)s, kept as is in %(company_code)s (no conversion)."),
-                    "info", field=line.source, value=value, code=code, company_code=ctx.currency_code())
+                    _("%(field)s %(value)s is in %(currency)s, kept as is in %(company_currency)s "
+                      "(no conversion)."),
+                    "info", field=line.source, value=value, currency=code,
+                    company_currency=ctx.currency_code())
     return values
 
 

@@ -175,3 +175,16 @@ def test_problem_messages_are_templates_given_with_their_values():
     assert error.text == "V → x_n: 'abc' is not a whole number."
     with pytest.raises(ConversionError, match="^'abc' is not a whole number.$"):
         run("integer", "abc")
+
+
+def test_an_amount_in_another_currency_is_kept_and_flagged():
+    class Company(MemoryContext):
+        def currency_code(self):
+            return "BRL"
+
+    ctx = Company(lookups={("Currencies", "2"): {"Code": "USD"}, ("Currencies", "1"): {"Code": "BRL"}})
+    values, problems = run("money", "1.234,50", {"CurrencyId": 2}, ctx=ctx)
+    assert values == {"x": 1234.5}
+    assert [(p.code, p.level, p.text) for p in problems] == [
+        ("foreign_currency", "info", "V 1.234,50 is in USD, kept as is in BRL (no conversion).")]
+    assert run("money", 10, {"CurrencyId": 1}, ctx=ctx) == ({"x": 10.0}, [])
