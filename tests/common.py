@@ -29,13 +29,22 @@ class SandboxCase(TransactionCase):
         return cls.env["crm.migration.run"].create({"source_id": cls.source.id, **values})
 
     @classmethod
-    def migrate(cls, run=None, sample=None):
-        """Profile, confirm the proposed map, validate and load: the admin's happy path."""
+    def profile(cls, run=None):
+        """Extract and profile the source: the run waits for its map to be confirmed."""
+        run = run or cls.new_run()
+        run.action_profile()
+        run._run_to_end()
+        return run
+
+    @classmethod
+    def migrate(cls, run=None, sample=None, **map_options):
+        """Profile, confirm the proposed map (with ``map_options``), validate and load:
+        the admin's happy path."""
         run = run or cls.new_run()
         if run.state == "draft":
-            run.action_profile()
-            run._run_to_end()
+            cls.profile(run)
         if run.state == "profiled":
+            cls.source._current_map().write(map_options)
             run.action_confirm_map()
         run.action_validate()
         run._run_to_end()

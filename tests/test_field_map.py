@@ -21,9 +21,7 @@ class TestFieldMap(SandboxCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.first_run = cls.new_run()
-        cls.first_run.action_profile()
-        cls.first_run._run_to_end()
+        cls.first_run = cls.profile()
         cls.fmap = cls.source._current_map()
         cls.definitions = {f["Key"]: f for f in cls.sandbox.dataset.iter("Fields") if f.get("Dynamic")}
 
@@ -200,11 +198,8 @@ class TestConversionFailures(SandboxCase):
         return record
 
     def prepare(self, hold):
-        run = self.new_run()
-        run.action_profile()
-        run._run_to_end()
-        fmap = self.source._current_map()
-        fmap.hold_conversion_errors = hold
+        run = self.profile()
+        self.source._current_map().hold_conversion_errors = hold
         run.action_confirm_map()
         return run, self.break_a_value(run)
 

@@ -333,9 +333,7 @@ class TestPloomesHistory(HistoryCase):
         activities = self.records_of("mail.activity", "Tasks")
         task = next(t for t in self.tasks.values() if t["Id"] in activities)
         activity = activities[task["Id"]]
-        run = self.new_run()
-        run.action_profile()
-        run._run_to_end()
+        run = self.profile()
         staged = self.env["crm.migration.record"].search([
             ("source_id", "=", self.source.id), ("entity", "=", "Tasks"),
             ("source_key", "=", str(task["Id"]))])
@@ -423,9 +421,7 @@ class TestPloomesHistoryFaults(HistoryCase):
 
     def test_a_missing_or_unreachable_file_fails_only_its_attachment(self):
         self.source.write({"retries": 1, "backoff": 0.01})
-        run = self.new_run()
-        run.action_profile()
-        run._run_to_end()
+        run = self.profile()
         staged = self.env["crm.migration.record"].search(
             [("source_id", "=", self.source.id), ("entity", "=", "Attachments")], order="id")
         missing, unreachable, announced = staged.filtered(lambda rec: rec.payload["EntityId"] == 1)[:3]
@@ -455,11 +451,7 @@ class TestPloomesProjectTasks(HistoryCase):
     sandbox_options = {"seed": 23, "scale": 60}
 
     def test_tasks_become_project_tasks_with_assignees_state_and_deal_link(self):
-        run = self.new_run()
-        run.action_profile()
-        run._run_to_end()
-        self.source._current_map().task_target = "project"
-        run = self.migrate(run)
+        run = self.migrate(task_target="project")
         self.leads = self.records_of("crm.lead", "Deals")
         self.partners = self.records_of("res.partner", "Contacts")
         records = self.records_of("project.task", "Tasks")

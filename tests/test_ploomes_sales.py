@@ -424,9 +424,7 @@ class TestPloomesSalesCrmOnly(SandboxCase):
     without sale_crm, quotes and orders load without their opportunity, also said."""
 
     def test_without_sale_crm_the_deal_link_is_left_out_with_a_notice(self):
-        run = self.new_run()
-        run.action_profile()
-        run._run_to_end()
+        run = self.profile()
         run.action_confirm_map()
         fields = type(self.env["sale.order"])._fields
         with patch.dict(fields):
@@ -477,13 +475,7 @@ class TestPloomesSalesAsInvoices(RollbackCase):
         cls.orders = {r["Id"]: r for r in data.iter("Orders")}
         cls.order_lines = {r["Id"]: r for r in data.iter("Orders@Products")}
         cls.mails_before = cls.env["mail.mail"].sudo().search_count([])
-        run = cls.new_run()
-        run.action_profile()
-        run._run_to_end()
-        fmap = cls.source._current_map()
-        fmap.order_target = "invoice"
-        fmap.action_confirm()
-        cls.inv_run = cls.migrate(run)
+        cls.inv_run = cls.migrate(order_target="invoice")
         cls.invoices = cls.records_of("account.move", "Orders#invoice")
         cls.variants = cls.records_of("product.product", "Products#variant")
         cls.partners = cls.records_of("res.partner", "Contacts")
@@ -681,13 +673,7 @@ class TestPloomesSalesWithDeliveries(RollbackCase):
         cls.delivered_lines = {k: l for k, l in cls.order_lines.items()
                                if l["OrderId"] not in cls.cancelled}
         cls.stock_before = cls.stock_state()
-        run = cls.new_run()
-        run.action_profile()
-        run._run_to_end()
-        fmap = cls.source._current_map()
-        fmap.order_target = "picking"
-        fmap.action_confirm()
-        cls.first_run = cls.migrate(run)
+        cls.first_run = cls.migrate(order_target="picking")
         cls.pickings = cls.records_of("stock.picking", "Orders#picking")
         cls.moves = cls.records_of("stock.move", "Orders@Products#picking")
         cls.sale_orders = cls.records_of("sale.order", "Orders")
