@@ -61,6 +61,10 @@ class SourceObject:
     def identity_entity(self):
         return self.identity or self.entity
 
+    def label_in(self, lang):
+        """The object's name in ``lang`` (an Odoo language code): Portuguese or English."""
+        return self.label_pt if (lang or "").startswith("pt") else self.label
+
     def accepts(self, payload):
         """Whether a staged payload belongs to this object."""
         return all(payload.get(key) == value for key, value in (self.where or {}).items())

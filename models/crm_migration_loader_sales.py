@@ -71,7 +71,7 @@ class CrmMigrationLoaderSaleOrder(models.AbstractModel):
     def _phase_notice(self, run, obj):
         if obj.model == "sale.order" and "opportunity_id" not in self.env["sale.order"]._fields:
             return self.env._("sale_crm is not installed: %(object)s are not linked to their "
-                              "opportunities.", object=obj.label.lower())
+                              "opportunities.", object=obj.label_in(self.env.lang).lower())
         return None
 
     def _skip_reason(self, ctx, obj, payload, values):

@@ -590,7 +590,7 @@ class CrmMigrationMapLine(models.Model):
         if spec.aux_fields:
             params["new_fields"] = [list(aux) for aux in spec.aux_fields]
         return {
-            "object_key": obj.key, "object_label": obj.label, "object_sequence": obj.sequence,
+            "object_key": obj.key, "object_label": obj.label_in(self.env.lang), "object_sequence": obj.sequence,
             "target_model": obj.model, "sequence": sequence, "source_path": spec.path,
             "source_label": spec.label_pt if spec.label_pt == spec.label
             else f"{spec.label_pt} ({spec.label})",
@@ -600,7 +600,7 @@ class CrmMigrationMapLine(models.Model):
             "new_field_type": spec.new_field[0] if new else False,
             "new_field_label": spec.new_field[1] if new else False,
             "converter": spec.converter, "params": params, "confidence": 1.0,
-            "reasons": [{"code": "standard", "params": {"object": obj.label}}],
+            "reasons": [{"code": "standard", "params": {"object": obj.label_in(self.env.lang)}}],
             "reviewed": True, "required": spec.required, "note": spec.note,
         }
 
@@ -612,7 +612,7 @@ class CrmMigrationMapLine(models.Model):
         keys = params.get("options") or {}
         selection = dict(params.get("selection") or ())
         return {
-            "object_key": obj.key, "object_label": obj.label, "object_sequence": obj.sequence,
+            "object_key": obj.key, "object_label": obj.label_in(self.env.lang), "object_sequence": obj.sequence,
             "target_model": obj.model, "sequence": sequence, "source_path": profile.path,
             "source_label": profile.label, "source_type": profile.source_type,
             "action": proposal.action, "target_field": proposal.target,
@@ -647,7 +647,7 @@ class CrmMigrationMapLine(models.Model):
     @api.model
     def _from_export(self, obj, item):
         return {
-            "object_key": obj.key, "object_label": obj.label, "object_sequence": obj.sequence,
+            "object_key": obj.key, "object_label": obj.label_in(self.env.lang), "object_sequence": obj.sequence,
             "target_model": obj.model, "source_path": item["source"],
             "sequence": item.get("sequence", 10),
             "source_label": item.get("label"), "source_type": item.get("type"),

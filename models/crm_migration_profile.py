@@ -71,7 +71,7 @@ class CrmMigrationProfile(models.Model):
         profiles = profile_object(payloads, [info.path for info in infos])
         self.search([("run_id", "=", run.id), ("object_key", "=", obj.key)]).unlink()
         self.create([{
-            "run_id": run.id, "object_key": obj.key, "object_label": obj.label,
+            "run_id": run.id, "object_key": obj.key, "object_label": obj.label_in(self.env.lang),
             "object_sequence": obj.sequence, "path": info.path, "label": info.label,
             "source_type": info.type, "custom": info.path.startswith("OtherProperties/"),
             "required": info.required, "options": [list(option) for option in info.options],

@@ -242,7 +242,7 @@ class CrmMigrationRun(models.Model):
         elif kind == "profile":
             for obj in schema.objects:
                 if (obj.fields or obj.custom_scope is not None) and self._objects_installed(obj):
-                    phases.append({"kind": kind, "key": obj.key, "name": obj.label,
+                    phases.append({"kind": kind, "key": obj.key, "name": obj.label_in(self.env.lang),
                                    "sequence": obj.sequence})
         elif kind in ("validate", "load"):
             for obj in schema.objects:
@@ -258,8 +258,8 @@ class CrmMigrationRun(models.Model):
                 else:
                     notice = loader._phase_skip(self, obj)
                 phases.append({
-                    "kind": kind, "key": obj.key, "name": obj.label, "sequence": obj.sequence,
-                    "state": "skipped" if notice else "pending",
+                    "kind": kind, "key": obj.key, "name": obj.label_in(self.env.lang),
+                    "sequence": obj.sequence, "state": "skipped" if notice else "pending",
                     "notice": notice or loader._phase_notice(self, obj) or False,
                 })
         else:

@@ -178,7 +178,7 @@ class CrmMigrationRunPhase(models.Model):
             ("run_id", "=", self.run_id.id), ("step", "=", "load"), ("phase", "=", self.key),
             ("source_key", "in", staged.mapped("source_key"))]).unlink()
         self.env["crm.migration.spot.check"].search([
-            ("run_id", "=", self.run_id.id), ("object_label", "=", obj.label),
+            ("run_id", "=", self.run_id.id), ("object_key", "=", obj.key),
             ("source_key", "in", staged.mapped("source_key"))]).unlink()
         for start in range(0, len(staged), self.run_id.source_id.batch_size):
             self.env[obj.loader]._load_batch(self, obj, staged[start:start + self.run_id.source_id.batch_size])

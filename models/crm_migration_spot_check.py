@@ -19,6 +19,7 @@ class CrmMigrationSpotCheck(models.Model):
     _order = "run_id, object_sequence, source_key, sequence, id"
 
     run_id = fields.Many2one("crm.migration.run", required=True, ondelete="cascade", index=True)
+    object_key = fields.Char(index=True)
     object_label = fields.Char("Object")
     object_sequence = fields.Integer()
     source_key = fields.Char("Source id")
@@ -45,7 +46,8 @@ class CrmMigrationSpotCheck(models.Model):
                     continue
                 source = value_at(payload, line.source_path)
                 rows.append({
-                    "run_id": phase.run_id.id, "object_label": obj.label,
+                    "run_id": phase.run_id.id, "object_key": obj.key,
+                    "object_label": obj.label_in(self.env.lang),
                     "object_sequence": obj.sequence, "source_key": rec.source_key,
                     "sequence": sequence, "source_label": line.source_label,
                     "source_value": shown(", ".join(as_text(v) for v in scalars(source)

@@ -95,6 +95,14 @@ class TestBrazilianPortuguese(TransactionCase):
         with self.assertRaisesRegex(UserError, r"já está em andamento \(extraindo\)"):
             run.with_env(self.pt_env)._start_job("extract")
 
+    def test_phases_named_in_the_admins_language(self):
+        source = self.env["crm.migration.source"].create({"name": "S", "url": "http://127.0.0.1:1"})
+        run = self.env["crm.migration.run"].create({"source_id": source.id})
+        names = {phase["key"]: phase["name"] for phase in run.with_env(self.pt_env)._plan("profile", False)}
+        self.assertEqual((names["companies"], names["deals"]), ("Empresas", "Negócios"))
+        names = {phase["key"]: phase["name"] for phase in run._plan("profile", False)}
+        self.assertEqual((names["companies"], names["deals"]), ("Companies", "Deals"))
+
     def test_source_errors(self):
         from ..sources import AuthenticationError
         message = self.pt_env["crm.migration.source"]._error_message(AuthenticationError("HTTP 401"))
