@@ -801,3 +801,31 @@ class TestPloomesSalesWithDeliveries(RollbackCase):
             self.assertFalse([r for r in records.values() if r.exists()])
         self.assertFalse(groups.exists())
         self.assertEqual(self.stock_state(), self.stock_before)
+
+
+class TestPloomesDeliveriesDelta(SandboxCase):
+    """Delta sync with deliveries: a changed order updates its delivery, adds none."""
+
+    sandbox_options = {"seed": 31, "scale": 40}
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.first_run = cls.migrate(order_target="picking")
+        cls.pickings = cls.records_of("stock.picking", "Orders#picking")
+
+    def test_a_changed_order_updates_its_delivery(self):
+        self.assertEqual(self.first_run.state, "done")
+        order_id, picking = next(iter(self.pickings.items()))
+        counts = {model: self.env[model].search_count([]) for model in ("stock.picking", "stock.move")}
+        self.sandbox.mutate(entity="Orders", touch=[order_id])
+        run = self.new_run(mode="delta")
+        run.action_start()
+        while run.job:  # extraction, then the load it starts
+            run._run_to_end()
+        self.assertEqual(run.state, "done")
+        phase = self.phase(run, "order_pickings")
+        self.assertEqual((phase.total, phase.created, phase.updated, phase.failed), (1, 0, 1, 0))
+        self.assertIn("Editado pela sandbox", str(picking.note))
+        self.assertEqual(picking.state, "draft")
+        self.assertEqual({model: self.env[model].search_count([]) for model in counts}, counts)
