@@ -31,6 +31,14 @@ for _ in $(seq 1 60); do
 done
 head -1 "$BUILD/sandbox.log"
 
+say "The demo company is Brazilian (country and currency of the sandbox's account)"
+"$PY" "$ODOO_SRC/odoo-bin" shell -c "$CONF" -d "$DB" --no-http --log-level=warn <<'PY'
+brl = env.ref("base.BRL")
+brl.active = True
+env.company.write({"country_id": env.ref("base.br").id, "currency_id": brl.id})
+env.cr.commit()
+PY
+
 say "Migrating the sandbox into $DB"
 "$PY" "$ODOO_SRC/odoo-bin" --addons-path="$ADDONS" crm_migration run -c "$CONF" -d "$DB" \
   --source ploomes --url "http://127.0.0.1:$PORT" --key "$KEY" --accept-proposed-map \
