@@ -45,6 +45,7 @@ class OdooConversionContext(ProblemCollector, ConversionContext):
         self._countries = {}
         self._states = {}
         self._named = {}
+        self._batch_key, self._batch_payloads = None, {}
         self.start_record()
 
     # -- identity map and staging ------------------------------------------------
@@ -70,6 +71,13 @@ class OdooConversionContext(ProblemCollector, ConversionContext):
         for key in keys:
             model, res_id = found.get(key, (None, None))
             self._identities[entity][key] = res_id if model and res_id in alive[model] else None
+
+    def payloads(self, staged):
+        """{id: payload} of a batch's staged rows, read once for the whole batch."""
+        key = tuple(staged.ids)
+        if self._batch_key != key:
+            self._batch_key, self._batch_payloads = key, staged._payloads()
+        return self._batch_payloads
 
     def prefetch_rows(self, entity, keys):
         """Load the staged payloads of ``keys`` at once."""
@@ -281,7 +289,7 @@ class CrmMigrationLoader(models.AbstractModel):
 
     def _transform(self, ctx, obj, lines, staged):
         """[(staged record, values, problems)] of a batch."""
-        payloads = staged._payloads()
+        payloads = ctx.payloads(staged)
         for entity, keys in self._references(lines, payloads.values()).items():
             ctx.prefetch(entity, keys)
             ctx.prefetch_rows(entity, keys)
@@ -316,7 +324,7 @@ class CrmMigrationLoader(models.AbstractModel):
         lines = run.map_id._lines_for(obj.key)
         counts = defaultdict(int, done=len(staged))
         issues = []
-        payloads = staged._payloads()
+        payloads = ctx.payloads(staged)
         for rec, values, problems in self._transform(ctx, obj, lines, staged):
             self._count_problems(counts, problems)
             issues += self._issue_values(phase, obj, rec, problems)
@@ -340,7 +348,7 @@ class CrmMigrationLoader(models.AbstractModel):
             source, obj.identity_entity, [rec.source_key for rec in staged])
         existing = model.browse([res_id for m, res_id in known.values() if m == obj.model]).exists()
         alive = {record.id: record for record in existing}  # records sharing one prefetch
-        payloads = staged._payloads()
+        payloads = ctx.payloads(staged)
         to_create, to_update, loaded, held, skipped = [], [], [], [], []
         for rec, values, problems in self._transform(ctx, obj, lines, staged):
             self._count_problems(counts, problems)
@@ -390,7 +398,7 @@ class CrmMigrationLoader(models.AbstractModel):
         counts["verified"] += verified + len(unchanged)  # compared field by field just before
         if run.job_sample:
             self.env["crm.migration.spot.check"]._record(
-                phase, obj, created + updated + unchanged, staged._payloads(), same_value)
+                phase, obj, created + updated + unchanged, ctx.payloads(staged), same_value)
         issues += [self._issue(phase, obj, rec, "verify_mismatch", "warning", message, record)
                    for rec, record, message in mismatches]
         self.env["crm.migration.issue"].create(issues)

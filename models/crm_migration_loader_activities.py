@@ -214,7 +214,7 @@ class CrmMigrationLoaderHistory(models.AbstractModel):
     def _transform(self, ctx, obj, lines, staged):
         """[(staged record, Target, problems)]; problems met while shaping count too."""
         result = []
-        payloads = staged._payloads()
+        payloads = ctx.payloads(staged)
         for rec, values, problems in super()._transform(ctx, obj, lines, staged):
             if not values.get("create_date"):
                 values.pop("create_date", None)

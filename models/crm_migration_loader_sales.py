@@ -151,7 +151,7 @@ class CrmMigrationLoaderSaleLine(models.AbstractModel):
     def _transform(self, ctx, obj, lines, staged):
         """Lines of earlier revisions have no order by design: that is no problem."""
         result = super()._transform(ctx, obj, lines, staged)
-        payloads = staged._payloads()
+        payloads = ctx.payloads(staged)
         column = self._parent(obj)[1]
         for rec, _values, problems in result:
             if self._earlier_revision(ctx, obj, payloads[rec.id]):
@@ -277,7 +277,7 @@ class CrmMigrationLoaderQuoteRevision(models.AbstractModel):
 
     def _transform(self, ctx, obj, lines, staged):
         result = super()._transform(ctx, obj, lines, staged)
-        payloads = staged._payloads()
+        payloads = ctx.payloads(staged)
         by_quote = self._revision_lines([rec.source_key for rec, _v, _p in result])
         matches = {match.source_key: match for match in self.env["crm.migration.user.match"].search(
             [("source_id", "=", ctx.source.id)])}
@@ -577,7 +577,7 @@ class CrmMigrationLoaderDeliveryMove(models.AbstractModel):
         ctx.prefetch_types([values.get("product_id") for _rec, values, _p in result])
         pickings = self._loaded(result, "stock.picking", "picking_id")
         products = self._loaded(result, "product.product", "product_id")
-        payloads = staged._payloads()
+        payloads = ctx.payloads(staged)
         keys = [payload.get("OrderId") for payload in payloads.values()]
         ctx.prefetch_rows("Orders", keys)
         ctx.prefetch_goods(keys)
