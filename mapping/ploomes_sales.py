@@ -23,9 +23,6 @@ INVOICING = ("account",)
 PRODUCTS = ("product",)
 DELIVERIES = ("sale", "stock")
 
-#: Ploomes approval statuses (``/Quotes@ApprovalStatus``): awaiting, approved, rejected.
-APPROVAL_WAITING, APPROVAL_APPROVED, APPROVAL_REJECTED = 1, 2, 3
-
 #: Ploomes measurement units (free text) -> name of the Odoo 18 UoM they stand for.
 UOM_ALIASES = {
     "un": "Units", "und": "Units", "unid": "Units", "unidade": "Units", "unidades": "Units",
