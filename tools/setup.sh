@@ -88,13 +88,30 @@ CONF
 
 browser() {
   # Odoo skips every browser test without Chromium; tests treat a skip as a failure.
-  if command -v chromium >/dev/null || command -v google-chrome >/dev/null; then return; fi
-  say "Installing Chromium for the browser tests"
-  [ "$(id -u)" = 0 ] || die "Chromium is needed for the browser tests: sudo apt-get install chromium"
-  export DEBIAN_FRONTEND=noninteractive
-  apt-get install -y -q chromium >/dev/null 2>&1 ||
-    { apt-get update -q >/dev/null && apt-get install -y -q chromium >/dev/null; } ||
-    die "could not install Chromium"
+  if ! command -v chromium >/dev/null && ! command -v google-chrome >/dev/null; then
+    say "Installing Chromium for the browser tests"
+    [ "$(id -u)" = 0 ] || die "Chromium is needed for the browser tests: sudo apt-get install chromium"
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get install -y -q chromium >/dev/null 2>&1 ||
+      { apt-get update -q >/dev/null && apt-get install -y -q chromium >/dev/null; } ||
+      die "could not install Chromium"
+  fi
+  browser_warm_up
+}
+
+browser_warm_up() {
+  # A first start builds Chromium's caches and can take longer than Odoo waits for
+  # it (10 s); start it once here, and fail now, with its own words, if it cannot.
+  chrome=$(command -v chromium || command -v google-chrome)
+  profile=$(mktemp -d)
+  if ! timeout 180 "$chrome" --headless --no-sandbox --disable-gpu --disable-dev-shm-usage \
+      --disable-background-networking --no-first-run --user-data-dir="$profile" \
+      --dump-dom about:blank >/dev/null 2>"$profile.log"; then
+    tail -n 20 "$profile.log" >&2
+    rm -rf "$profile" "$profile.log"
+    die "Chromium ($chrome) does not start: the browser tests cannot run"
+  fi
+  rm -rf "$profile" "$profile.log"
 }
 
 database() {
