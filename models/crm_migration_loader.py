@@ -39,6 +39,7 @@ class OdooConversionContext(ProblemCollector, ConversionContext):
         self.schema = self.source._schema()
         self.dry_run = dry_run
         self._identities = defaultdict(dict)
+        self._models = defaultdict(dict)  # the model of each live identity
         self._staged = defaultdict(dict)
         self._lookups = {}
         self._users = None
@@ -67,10 +68,12 @@ class OdooConversionContext(ProblemCollector, ConversionContext):
         for model, res_id in found.values():
             by_model[model].add(res_id)
         alive = {model: set(self.env[model].browse(list(ids)).exists().ids)
-                 for model, ids in by_model.items()}
+                 for model, ids in by_model.items() if model in self.env}
         for key in keys:
             model, res_id = found.get(key, (None, None))
-            self._identities[entity][key] = res_id if model and res_id in alive[model] else None
+            live = res_id in alive.get(model, ())
+            self._identities[entity][key] = res_id if live else None
+            self._models[entity][key] = model if live else None
 
     def payloads(self, staged):
         """{id: payload} of a batch's staged rows, read once for the whole batch."""
@@ -78,6 +81,10 @@ class OdooConversionContext(ProblemCollector, ConversionContext):
         if self._batch_key != key:
             self._batch_key, self._batch_payloads = key, staged._payloads()
         return self._batch_payloads
+
+    def payload_of(self, rec):
+        """The payload of a staged row of the batch read by ``payloads``."""
+        return self._batch_payloads[rec.id]
 
     def prefetch_rows(self, entity, keys):
         """Load the staged payloads of ``keys`` at once."""
@@ -99,6 +106,12 @@ class OdooConversionContext(ProblemCollector, ConversionContext):
         if key not in self._identities[entity]:
             self.prefetch(entity, [key])
         return self._identities[entity][key]
+
+    def record_of(self, entity, key):
+        """(model, id) of the live Odoo record a source record became, or (None, None)."""
+        res_id = self.resolve(entity, key)
+        model = self._models[entity].get(str(key)) if res_id else None
+        return (model, res_id) if model else (None, None)
 
     def exists_in_source(self, entity, key):
         return bool(self._row(entity.split("#")[0], key))  # an identity namespace of an entity
@@ -234,6 +247,9 @@ class CrmMigrationLoader(models.AbstractModel):
     _name = "crm.migration.loader"
     _description = "Migration Loader"
 
+    #: The class of the context the converters ask their questions to.
+    CONVERSION_CONTEXT = OdooConversionContext
+
     # -- hooks ---------------------------------------------------------------------
 
     def _postprocess(self, obj, payload, values):
@@ -243,8 +259,9 @@ class CrmMigrationLoader(models.AbstractModel):
     def _finish_phase(self, phase, obj):
         """Called once when a load phase has processed its last batch."""
 
-    def _after_load(self, phase, obj, items):
-        """Called once a batch is written, with its (staged, values, problems, record)."""
+    def _after_load(self, ctx, phase, obj, items):
+        """Called once a batch is written, with its conversion context and its
+        (staged, values, problems, record)."""
 
     def _phase_skip(self, run, obj):
         """A notice when this object's phase is to be skipped in ``run`` (e.g. a map option)."""
@@ -283,7 +300,7 @@ class CrmMigrationLoader(models.AbstractModel):
 
     def _conversion_context(self, run, dry_run=False):
         """The context the converters of this loader's objects ask their questions to."""
-        return OdooConversionContext(self.env, run, dry_run=dry_run)
+        return self.CONVERSION_CONTEXT(self.env, run, dry_run=dry_run)
 
     # -- batches -------------------------------------------------------------------
 
@@ -393,7 +410,7 @@ class CrmMigrationLoader(models.AbstractModel):
             [(rec.source_key, record.id) for rec, _v, _p, record in created + linked],
             obj.model, run)
         self.env["crm.migration.record"].browse([rec.id for rec in loaded])._mark("loaded")
-        self._after_load(phase, obj, created + linked + updated + unchanged)
+        self._after_load(ctx, phase, obj, created + linked + updated + unchanged)
         verified, mismatches = self._verify(created + updated)
         counts["verified"] += verified + len(unchanged)  # compared field by field just before
         if run.job_sample:

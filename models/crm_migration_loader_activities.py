@@ -40,7 +40,6 @@ class HistoryConversionContext(OdooConversionContext, HistoryContext):
         super().__init__(env, run, dry_run=dry_run)
         self.phase_key = "history"
         self._addresses = {}
-        self._owners = {}
 
     def _matches(self):
         """{source user id: user match} of the source (shared with ``user``)."""
@@ -113,21 +112,6 @@ class HistoryConversionContext(OdooConversionContext, HistoryContext):
                                                  "res.partner", self.run)
         return partner.id
 
-    # -- records of other phases ---------------------------------------------------
-
-    def record_of(self, entity, key):
-        """(model, id) of the live Odoo record a source record became, or (None, None)."""
-        if is_empty(key):
-            return None, None
-        cache = self._owners.setdefault(entity, {})
-        key = str(key)
-        if key not in cache:
-            model, res_id = self.env["crm.migration.identity"]._resolve(
-                self.source, entity, [key]).get(key, (None, None))
-            alive = model in self.env and self.env[model].browse(res_id).exists()
-            cache[key] = (model, res_id) if alive else (None, None)
-        return cache[key]
-
 
 class CrmMigrationLoaderActivityType(models.AbstractModel):
     """Ploomes task types are linked to Odoo's activity types by name; none is created."""
@@ -199,8 +183,7 @@ class CrmMigrationLoaderHistory(models.AbstractModel):
     _inherit = "crm.migration.loader"
     _description = "Migration Loader: History"
 
-    def _conversion_context(self, run, dry_run=False):
-        return HistoryConversionContext(self.env, run, dry_run=dry_run)
+    CONVERSION_CONTEXT = HistoryConversionContext
 
     def _references(self, lines, payloads):
         """The base references, plus the contacts that history items fall back on."""
@@ -263,7 +246,7 @@ class CrmMigrationLoaderHistory(models.AbstractModel):
             loaded[model_name], not_loaded = self._write(phase, obj, model_name, to_create,
                                                          to_update, counts)
             failed += not_loaded
-        self._after_load(phase, obj, [item for items in loaded.values() for item in items])
+        self._after_load(ctx, phase, obj, [item for items in loaded.values() for item in items])
         for items in loaded.values():
             verified, mismatches = self._verify(items)
             counts["verified"] += verified
@@ -497,8 +480,9 @@ class CrmMigrationLoaderEmail(models.AbstractModel):
     _description = "Migration Loader: E-mails"
 
     def _transform(self, ctx, obj, lines, staged):
-        ctx.prefetch_addresses([address for rec in staged for field in ("From", "To", "Cc")
-                                for _name, address in email_addresses(rec.payload.get(field))])
+        ctx.prefetch_addresses([address for payload in ctx.payloads(staged).values()
+                                for field in ("From", "To", "Cc")
+                                for _name, address in email_addresses(payload.get(field))])
         return super()._transform(ctx, obj, lines, staged)
 
     def _shape(self, ctx, obj, payload, values):
@@ -517,22 +501,24 @@ class CrmMigrationLoaderEmail(models.AbstractModel):
             "%s contacts made for e-mail addresses unknown to Odoo", made)
         return counts
 
-    def _after_load(self, phase, obj, items):
+    def _after_load(self, ctx, phase, obj, items):
         """A reply goes under the e-mail it answers (``parent_id``): the e-mail it names,
         else the message with the Message-ID of its ``In-Reply-To``."""
+        payloads = {rec.id: ctx.payload_of(rec) for rec, *_rest in items}
         bound = self.env["crm.migration.identity"]._resolve(
             phase.run_id.source_id, obj.identity_entity,
-            [rec.payload.get("ReplyToEmailId") for rec, *_rest in items])
-        replied = [rec.payload.get("InReplyTo") for rec, *_rest in items if rec.payload.get("InReplyTo")]
+            [payload.get("ReplyToEmailId") for payload in payloads.values()])
+        replied = [payload["InReplyTo"] for payload in payloads.values() if payload.get("InReplyTo")]
         by_message_id = {message.message_id: message.id for message in
                          self.env["mail.message"].search([("message_id", "in", replied)])}
         old = {}
         for rec, _values, problems, record in items:
-            parent = self._parent(rec.payload, bound, by_message_id, record)
+            payload = payloads[rec.id]
+            parent = self._parent(payload, bound, by_message_id, record)
             if parent is None:
                 problems.append(Problem("unresolved_parent", self.env._(
                     "It answers e-mail %s, which was not loaded: it starts a thread of its own.",
-                    rec.payload.get("ReplyToEmailId") or rec.payload.get("InReplyTo"))))
+                    payload.get("ReplyToEmailId") or payload.get("InReplyTo"))))
             if record.parent_id.id != (parent or False):
                 old[record.id] = {"parent_id": record.parent_id.id}
                 record.parent_id = parent or False
@@ -555,6 +541,17 @@ class CrmMigrationLoaderAttachment(models.AbstractModel):
     _name = "crm.migration.loader.attachment"
     _inherit = "crm.migration.loader.history"
     _description = "Migration Loader: Attachments"
+
+    def _transform(self, ctx, obj, lines, staged):
+        if not ctx.dry_run:  # the records the batch's files hang off, resolved at once
+            owners = defaultdict(list)
+            for payload in ctx.payloads(staged).values():
+                entity, key = attachment_owner(payload)
+                owners[entity].append(key)
+            for entity, keys in owners.items():
+                if entity:
+                    ctx.prefetch(entity, keys)
+        return super()._transform(ctx, obj, lines, staged)
 
     def _shape(self, ctx, obj, payload, values):
         entity, key = attachment_owner(payload)
@@ -614,11 +611,10 @@ class CrmMigrationLoaderAttachment(models.AbstractModel):
         values["raw"] = data
         return None
 
-    def _after_load(self, phase, obj, items):
+    def _after_load(self, ctx, phase, obj, items):
         """Attachments of messages are listed on their message."""
-        ctx = self._conversion_context(phase.run_id)
         for rec, _values, _problems, record in items:
-            model, res_id = ctx.record_of(*attachment_owner(rec.payload))
+            model, res_id = ctx.record_of(*attachment_owner(ctx.payload_of(rec)))
             message = self.env["mail.message"].browse(res_id) if model == "mail.message" else None
             if message and record not in message.attachment_ids:
                 message.write({"attachment_ids": [(4, record.id)]})

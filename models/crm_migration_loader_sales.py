@@ -50,8 +50,8 @@ class CrmMigrationLoaderProduct(models.AbstractModel):
 
     VARIANT_ENTITY = "Products#variant"
 
-    def _after_load(self, phase, obj, items):
-        super()._after_load(phase, obj, items)
+    def _after_load(self, ctx, phase, obj, items):
+        super()._after_load(ctx, phase, obj, items)
         pairs = []
         for rec, _values, _problems, record in items:
             variant = record.with_context(active_test=False).product_variant_ids[:1]
@@ -255,9 +255,9 @@ class CrmMigrationLoaderQuoteRevision(models.AbstractModel):
                               payload.get("LastReviewId"))
         return None
 
-    def _after_load(self, phase, obj, items):
+    def _after_load(self, ctx, phase, obj, items):
         """An earlier revision stands for its quote's order too (e.g. for its attachments)."""
-        super()._after_load(phase, obj, items)
+        super()._after_load(ctx, phase, obj, items)
         run = phase.run_id
         self.env["crm.migration.identity"]._bind(
             run.source_id, "Quotes",
@@ -395,12 +395,11 @@ class CrmMigrationLoaderSaleState(models.AbstractModel):
         """, (self.env.context["migration_source_id"], tuple(quote_keys)))
         return {row[0] for row in self.env.cr.fetchall()}
 
-    def _after_load(self, phase, obj, items):
-        super()._after_load(phase, obj, items)
+    def _after_load(self, ctx, phase, obj, items):
+        super()._after_load(ctx, phase, obj, items)
         issues = []
-        payloads = self.env["crm.migration.record"].browse([item[0].id for item in items])._payloads()
         for rec, _values, _problems, order in items:
-            amount = payloads[rec.id].get("Amount")
+            amount = ctx.payload_of(rec).get("Amount")
             if amount is None:
                 continue
             currency = order.currency_id
@@ -433,6 +432,7 @@ class DeliveryConversionContext(OdooConversionContext):
         super().__init__(env, run, dry_run=dry_run)
         self._types = {}
         self._goods = {}
+        self._warehouses = {}
 
     def prefetch_goods(self, order_keys):
         """Find out at once which of ``order_keys`` have a line of goods."""
@@ -467,6 +467,13 @@ class DeliveryConversionContext(OdooConversionContext):
         by_id = {order.id: order for order in orders}
         return {key: by_id[res_id] for key, res_id in ids.items() if res_id in by_id}
 
+    def company_warehouse(self, company):
+        """The first warehouse of ``company`` (orders have none without sale_stock)."""
+        if company.id not in self._warehouses:
+            self._warehouses[company.id] = self.env["stock.warehouse"].search(
+                [("company_id", "=", company.id)], limit=1)
+        return self._warehouses[company.id]
+
     def has_goods(self, order_key):
         return self._goods.get(str(order_key), False)
 
@@ -495,8 +502,7 @@ class CrmMigrationLoaderDelivery(models.AbstractModel):
     _inherit = "crm.migration.loader.sales"
     _description = "Migration Loader: Deliveries"
 
-    def _conversion_context(self, run, dry_run=False):
-        return DeliveryConversionContext(self.env, run, dry_run=dry_run)
+    CONVERSION_CONTEXT = DeliveryConversionContext
 
     def _transform(self, ctx, obj, lines, staged):
         result = super()._transform(ctx, obj, lines, staged)
@@ -506,14 +512,13 @@ class CrmMigrationLoaderDelivery(models.AbstractModel):
         for rec, values, _problems in result:
             order = orders.get(rec.source_key)
             if order:
-                values.update(self._order_values(order))
+                values.update(self._order_values(ctx, order))
         return result
 
-    def _order_values(self, order):
+    def _order_values(self, ctx, order):
         """What a delivery takes from its sales order."""
         warehouse = order.warehouse_id if "warehouse_id" in order._fields else None
-        warehouse = warehouse or self.env["stock.warehouse"].search(
-            [("company_id", "=", order.company_id.id)], limit=1)
+        warehouse = warehouse or ctx.company_warehouse(order.company_id)
         return {"picking_type_id": warehouse.out_type_id.id,
                 "partner_id": order.partner_shipping_id.id, "origin": order.name}
 
@@ -537,10 +542,10 @@ class CrmMigrationLoaderDelivery(models.AbstractModel):
             return self.env._("None of its lines is a product to deliver (goods): no delivery.")
         return None
 
-    def _after_load(self, phase, obj, items):
+    def _after_load(self, ctx, phase, obj, items):
         """Give each sales order delivered a procurement group, as Odoo's confirmation does
         (sale_stock): its delivery lines join it, which links the delivery to the order."""
-        super()._after_load(phase, obj, items)
+        super()._after_load(ctx, phase, obj, items)
         if "procurement_group_id" not in self.env["sale.order"]._fields or not items:
             return
         run = phase.run_id
@@ -569,8 +574,7 @@ class CrmMigrationLoaderDeliveryMove(models.AbstractModel):
     _inherit = "crm.migration.loader.sales"
     _description = "Migration Loader: Delivery Lines"
 
-    def _conversion_context(self, run, dry_run=False):
-        return DeliveryConversionContext(self.env, run, dry_run=dry_run)
+    CONVERSION_CONTEXT = DeliveryConversionContext
 
     def _transform(self, ctx, obj, lines, staged):
         result = super()._transform(ctx, obj, lines, staged)

@@ -25,6 +25,11 @@ class SandboxCase(TransactionCase):
         })
 
     @classmethod
+    def by_id(cls, entity):
+        """{Ploomes id: record} of one of the sandbox's entities."""
+        return {r["Id"]: r for r in cls.sandbox.dataset.iter(entity)}
+
+    @classmethod
     def new_run(cls, **values):
         return cls.env["crm.migration.run"].create({"source_id": cls.source.id, **values})
 

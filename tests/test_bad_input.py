@@ -14,7 +14,7 @@ class TestBadInput(SandboxCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.contacts = {c["Id"]: c for c in cls.sandbox.dataset.iter("Contacts")}
+        cls.contacts = cls.by_id("Contacts")
         cls.first_run = cls.migrate()
         cls.partners = cls.records_of("res.partner", "Contacts")
 

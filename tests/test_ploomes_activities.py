@@ -41,10 +41,10 @@ class HistoryCase(SandboxCase):
     def setUpClass(cls):
         super().setUpClass()
         data = cls.sandbox.dataset
-        cls.tasks = {t["Id"]: t for t in data.iter("Tasks")}
-        cls.interactions = {i["Id"]: i for i in data.iter("InteractionRecords")}
-        cls.emails = {e["Id"]: e for e in data.iter("Emails")}
-        cls.attachments = {a["Id"]: a for a in data.iter("Attachments")}
+        cls.tasks = cls.by_id("Tasks")
+        cls.interactions = cls.by_id("InteractionRecords")
+        cls.emails = cls.by_id("Emails")
+        cls.attachments = cls.by_id("Attachments")
         cls.types = {t["Id"]: t["Name"] for t in data.iter("Tasks@Types")}
         with_email = [u for u in data.iter("Users") if u.get("Email")]
         cls.odoo_users = {
@@ -52,7 +52,7 @@ class HistoryCase(SandboxCase):
                 "name": u["Name"], "login": u["Email"].strip().lower(), "email": u["Email"]})
             for u in with_email[::2]
         }
-        cls.source_users = {u["Id"]: u for u in data.iter("Users")}
+        cls.source_users = cls.by_id("Users")
 
     @classmethod
     def load_history(cls):

@@ -17,10 +17,10 @@ class TestPloomesDeals(SandboxCase):
     def setUpClass(cls):
         super().setUpClass()
         data = cls.sandbox.dataset
-        cls.deals = {d["Id"]: d for d in data.iter("Deals")}
-        cls.pipelines = {p["Id"]: p for p in data.iter("Deals@Pipelines")}
-        cls.stages = {s["Id"]: s for s in data.iter("Deals@Stages")}
-        cls.reasons = {r["Id"]: r for r in data.iter("Deals@LossReasons")}
+        cls.deals = cls.by_id("Deals")
+        cls.pipelines = cls.by_id("Deals@Pipelines")
+        cls.stages = cls.by_id("Deals@Stages")
+        cls.reasons = cls.by_id("Deals@LossReasons")
         cls.deleted = list(data.iter("Deals/GetDeletedDeals"))
         # predictive lead scoring learns from leads created after this date
         cls.env["ir.config_parameter"].set_param("crm.pls_start_date", "2000-01-01")

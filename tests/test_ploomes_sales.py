@@ -27,18 +27,18 @@ class TestPloomesSales(SandboxCase):
     def setUpClass(cls):
         super().setUpClass()
         data = cls.sandbox.dataset
-        cls.families = {r["Id"]: r for r in data.iter("Products@Families")}
-        cls.groups = {r["Id"]: r for r in data.iter("Products@Groups")}
-        cls.products = {r["Id"]: r for r in data.iter("Products")}
-        cls.all_quotes = {r["Id"]: r for r in data.iter("Quotes")}
+        cls.families = cls.by_id("Products@Families")
+        cls.groups = cls.by_id("Products@Groups")
+        cls.products = cls.by_id("Products")
+        cls.all_quotes = cls.by_id("Quotes")
         cls.quotes = {k: q for k, q in cls.all_quotes.items() if q["LastReview"]}
         cls.revisions = {k: q for k, q in cls.all_quotes.items() if not q["LastReview"]}
-        cls.orders = {r["Id"]: r for r in data.iter("Orders")}
-        cls.deals = {r["Id"]: r for r in data.iter("Deals")}
-        cls.order_stages = {r["Id"]: r for r in data.iter("Orders@Stages")}
+        cls.orders = cls.by_id("Orders")
+        cls.deals = cls.by_id("Deals")
+        cls.order_stages = cls.by_id("Orders@Stages")
         cls.approvals = {r["Id"]: r["Name"] for r in data.iter("Quotes@ApprovalStatus")}
-        cls.quote_lines = {r["Id"]: r for r in data.iter("Quotes@Products")}
-        cls.order_lines = {r["Id"]: r for r in data.iter("Orders@Products")}
+        cls.quote_lines = cls.by_id("Quotes@Products")
+        cls.order_lines = cls.by_id("Orders@Products")
         cls.side_effects_before = cls.side_effects()
         cls.first_run = cls.migrate()
         cls.categories = {**cls.records_of("product.category", "Products@Families"),
@@ -471,9 +471,8 @@ class TestPloomesSalesAsInvoices(RollbackCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        data = cls.sandbox.dataset
-        cls.orders = {r["Id"]: r for r in data.iter("Orders")}
-        cls.order_lines = {r["Id"]: r for r in data.iter("Orders@Products")}
+        cls.orders = cls.by_id("Orders")
+        cls.order_lines = cls.by_id("Orders@Products")
         cls.mails_before = cls.env["mail.mail"].sudo().search_count([])
         cls.inv_run = cls.migrate(order_target="invoice")
         cls.invoices = cls.records_of("account.move", "Orders#invoice")
@@ -667,9 +666,9 @@ class TestPloomesSalesWithDeliveries(RollbackCase):
         super().setUpClass()
         data = cls.sandbox.dataset
         stages = {r["Id"]: r["Name"] for r in data.iter("Orders@Stages")}
-        cls.orders = {r["Id"]: r for r in data.iter("Orders")}
+        cls.orders = cls.by_id("Orders")
         cls.cancelled = {k for k, o in cls.orders.items() if "cancel" in stages[o["StageId"]].lower()}
-        cls.order_lines = {r["Id"]: r for r in data.iter("Orders@Products")}
+        cls.order_lines = cls.by_id("Orders@Products")
         cls.delivered_lines = {k: l for k, l in cls.order_lines.items()
                                if l["OrderId"] not in cls.cancelled}
         cls.stock_before = cls.stock_state()

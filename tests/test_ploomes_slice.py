@@ -18,8 +18,8 @@ class TestPloomesSlice(SandboxCase):
         super().setUpClass()
         data = cls.sandbox.dataset
         cls.users = list(data.iter("Users"))
-        cls.contacts = {c["Id"]: c for c in data.iter("Contacts")}
-        cls.states = {s["Id"]: s for s in data.iter("Cities@Countries@States")}
+        cls.contacts = cls.by_id("Contacts")
+        cls.states = cls.by_id("Cities@Countries@States")
         with_email = [u for u in cls.users if u.get("Email")]
         # Half the source users exist in Odoo; the others must be reconciled, never given to admin.
         cls.odoo_users = {
