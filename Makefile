@@ -49,9 +49,9 @@ test: venv postgres conf
 	@tools/test.sh $(TEST_DB) $(TEST_DB_MIN)
 
 test-pure: venv
-	@for pkg in sandbox sources mapping; do \
+	@for pkg in sandbox mapping sources; do \
 	  PYTHONPATH=$(CURDIR)/tools:$(CURDIR) $(PY) -m pytest -p no:odoo -p pytest_crm_migration \
-	    -p no:cacheprovider --import-mode=importlib --rootdir=$$pkg/tests -q $$pkg/tests || exit 1; \
+	    -p no:cacheprovider --import-mode=importlib --rootdir=$$pkg -q $$pkg || exit 1; \
 	done
 
 i18n: venv postgres conf

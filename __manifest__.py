@@ -15,7 +15,7 @@
         "data/ir_cron_data.xml",
         "views/crm_migration_log_views.xml",
         "views/crm_migration_map_views.xml",
-        "views/crm_migration_map_activities_views.xml",
+        "sources/ploomes/views/crm_migration_map_views.xml",
         "views/crm_migration_run_views.xml",
         "views/crm_migration_source_views.xml",
         "views/crm_stage_views.xml",

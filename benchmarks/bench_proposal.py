@@ -15,13 +15,15 @@ from collections import Counter, defaultdict
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+sys.path[:0] = [str(ROOT), str(ROOT / "tools")]
+__import__("checkout_package").register()
 
-from mapping.ploomes import SCHEMA  # noqa: E402
-from mapping.ploomes_fields import source_field  # noqa: E402
-from mapping.profile import SourceFieldInfo, profile_object, profile_values  # noqa: E402
-from mapping.propose import (NEW_TTYPES, ODOO_TARGETS, compatibility, propose_field,  # noqa: E402
-                             propose_object)
+from crm_migration.mapping.profile import (SourceFieldInfo, profile_object,  # noqa: E402
+                                           profile_values)
+from crm_migration.mapping.propose import (NEW_TTYPES, ODOO_TARGETS, compatibility,  # noqa: E402
+                                           propose_field, propose_object)
+from crm_migration.sources.ploomes import SCHEMA, SPEC  # noqa: E402
+from crm_migration.sources.ploomes.fields import source_field  # noqa: E402
 
 CASES = ROOT / "mapping" / "tests" / "cases" / "labelled_fields.json"
 CUSTOM_OBJECTS = [obj for obj in SCHEMA.objects if obj.custom_scope is not None]
@@ -54,7 +56,7 @@ def outcome(proposal):
 def propose_case(case, data):
     model = data["models"][case["object"]]
     return propose_field(case_field(case), case_profile(case), ODOO_TARGETS[model],
-                         taken=frozenset(data["standard"][case["object"]]), model=model)
+                         prefix=SCHEMA.prefix, taken=frozenset(data["standard"][case["object"]]), model=model)
 
 
 def labelled_results(data=None):
@@ -155,8 +157,10 @@ def print_sandbox(seed, scale, limit, verbose):
                 continue
             infos = fields.get(obj.custom_scope, [])
             payloads = object_payloads(sandbox.dataset, obj, limit)
-            profiles = profile_object(payloads, [f.path for f in infos])
+            profiles = profile_object(payloads, [f.path for f in infos], SPEC.value_at,
+                                      SPEC.row_value)
             proposals = propose_object(infos, profiles, ODOO_TARGETS[obj.model], model=obj.model,
+                                       prefix=SCHEMA.prefix,
                                        taken=standard_targets(obj.key, data))
             for info, proposal in zip(infos, proposals):
                 good = judged(info, profiles[info.path], proposal, ODOO_TARGETS[obj.model])

@@ -3,11 +3,13 @@
 For ops people and cron jobs::
 
     odoo-bin --addons-path=... crm_migration run -c odoo.conf -d DB \\
-        --source ploomes --url URL --key KEY [--sample N] \\
+        --source KIND --url URL --key KEY [--sample N] \\
         [--accept-proposed-map] [--fallback-user LOGIN]
 
     odoo-bin ... crm_migration map export|import -c odoo.conf -d DB \\
-        --source ploomes --url URL --file map.json [--key KEY] [--confirm]
+        --source KIND --url URL --file map.json [--key KEY] [--confirm]
+
+KIND is one of the registered sources (``--help`` lists them).
     odoo-bin ... crm_migration rollback -c odoo.conf -d DB --run MIG/0001
 
 Exit status: 0 when the run completed (records that failed are counted and
@@ -24,6 +26,8 @@ from odoo import SUPERUSER_ID, api
 from odoo.cli import Command
 from odoo.exceptions import UserError, ValidationError
 from odoo.modules.registry import Registry
+
+from ..sources import SOURCES
 
 EXIT_OK, EXIT_FAILED, EXIT_NEEDS_ADMIN = 0, 1, 2
 COLUMNS = (("total", "Source"), ("created", "Created"), ("linked", "Linked"),
@@ -68,7 +72,7 @@ class Progress:
 
 
 class CrmMigration(Command):
-    """Run, resume or roll back a CRM migration (Ploomes) headless"""
+    """Run, resume or roll back a CRM migration headless"""
 
     name = "crm_migration"
 
@@ -100,9 +104,10 @@ class CrmMigration(Command):
         run = sub.add_parser("run", help="profile, map, validate and load a source (resumes an "
                                          "interrupted run of the same source)")
         self.add_db_options(run)
-        run.add_argument("--source", required=True, choices=["ploomes"], help="kind of source")
+        run.add_argument("--source", required=True, choices=SOURCES.kinds(), help="kind of source")
         run.add_argument("--url", required=True, help="base URL of the source API")
-        run.add_argument("--key", required=True, help="API key (Ploomes User-Key)")
+        run.add_argument("--key", required=True, help="API key of the source ("
+                         + ", ".join(f"{spec.kind}: {spec.key_label}" for spec in SOURCES) + ")")
         run.add_argument("--name", help="name of the source in Odoo (default: derived from the URL)")
         run.add_argument("--sample", type=int, metavar="N",
                          help="load only N records per object (sample migration)")
@@ -111,14 +116,14 @@ class CrmMigration(Command):
         run.add_argument("--fallback-user", metavar="LOGIN",
                          help="owner of records whose source owner has no Odoo user")
         run.add_argument("--batch-size", type=int, help="records per transaction")
-        run.add_argument("--rate-limit", type=int, help="requests per minute (default 120)")
+        run.add_argument("--rate-limit", type=int, help="requests per minute (default: the source's)")
         run.add_argument("--retries", type=int, help="retries of a failed request (default 6)")
         run.add_argument("--backoff", type=float,
                          help="first wait in seconds before a retry, doubling each time (default 1)")
         fmap = sub.add_parser("map", help="export or import the field map of a source (JSON)")
         self.add_db_options(fmap)
         fmap.add_argument("action", choices=["export", "import"])
-        fmap.add_argument("--source", required=True, choices=["ploomes"], help="kind of source")
+        fmap.add_argument("--source", required=True, choices=SOURCES.kinds(), help="kind of source")
         fmap.add_argument("--url", required=True, help="base URL of the source API")
         fmap.add_argument("--key", help="API key, to create the source when importing")
         fmap.add_argument("--file", required=True, help="the JSON file to write or read")
@@ -137,11 +142,11 @@ class CrmMigration(Command):
     def command_run(self, env, options):
         source = self.ensure_source(env, options)
         try:
-            user = source._client().check()
+            user = source._client().account_user()
         except Exception as exc:  # noqa: BLE001 - any failure to reach the source ends here
             print(f"Cannot read the source: {exc}", file=sys.stderr)
             return EXIT_FAILED
-        print(f"Source {source.name}: connected as {user.get('Name')} <{user.get('Email') or '-'}>")
+        print(f"Source {source.name}: connected as {user.get('name')} <{user.get('email') or '-'}>")
         run = env["crm.migration.run"].search(
             [("source_id", "=", source.id), ("state", "not in", ("done", "rolled_back"))],
             order="id desc", limit=1)

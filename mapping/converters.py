@@ -6,15 +6,16 @@ loads) or raises :class:`ConversionError` (the field is left out and the
 problem is logged as an error). ``ctx`` is a :class:`ConversionContext`.
 """
 import colorsys
+import dataclasses
 import re
+from collections.abc import Mapping
 from datetime import date, datetime, timezone
+from types import SimpleNamespace
 
 import phonenumbers
 from stdnum.br import cnpj, cpf
 
 from .messages import _, render
-
-CONVERTERS = {}
 
 #: Odoo colour indexes of the tag palette and their RGB.
 ODOO_COLORS = {
@@ -24,6 +25,66 @@ ODOO_COLORS = {
     10: (0x30, 0xC3, 0x81), 11: (0x93, 0x65, 0xB8),
 }
 MOBILE_TYPE_WORDS = ("celular", "mobile", "cel", "whatsapp", "móvel", "movel")
+
+
+class Converters(Mapping):
+    """Converters by name: a source's set is the generic one plus its own (``a | b``)."""
+
+    def __init__(self, functions=None, defaults=None):
+        self._functions = dict(functions or {})
+        self._defaults = dict(defaults or {})
+
+    def register(self, name):
+        """Decorator: add a converter to this set under ``name``."""
+        def register(fn):
+            self._functions[name] = fn
+            return fn
+        return register
+
+    def __getitem__(self, name):
+        return self._functions[name]
+
+    def __iter__(self):
+        return iter(self._functions)
+
+    def __len__(self):
+        return len(self._functions)
+
+    def __or__(self, other):
+        defaults = {name: params for name, params in self._defaults.items()
+                    if name not in other._functions}
+        return Converters({**self._functions, **other._functions}, {**defaults, **other._defaults})
+
+    def params(self, line):
+        """The params a map line's converter reads: its defaults here, then the line's own."""
+        return {**self._defaults.get(line.converter, {}), **(line.params or {})}
+
+    def with_params(self, defaults):
+        """This set with default ``params`` for some converters (``{name: params}``): a
+        source names its payload's paths and tables, the generic converter reads them."""
+        wrapped = dict(self._functions)
+        for name, params in defaults.items():
+            wrapped[name] = _with_params(self._functions[name], params)
+        return Converters(wrapped, {**self._defaults, **defaults})
+
+
+def _with_params(fn, defaults):
+    def converter_with_params(value, line, record, ctx):
+        return fn(value, _line_with(line, {**defaults, **(line.params or {})}), record, ctx)
+    converter_with_params.__doc__ = fn.__doc__
+    return converter_with_params
+
+
+def _line_with(line, params):
+    """A copy of a map line (a dataclass or a plain namespace) with other params."""
+    if dataclasses.is_dataclass(line):
+        return dataclasses.replace(line, params=params)
+    return SimpleNamespace(**{**vars(line), "params": params})
+
+
+#: The converters every source has.
+GENERIC = Converters()
+converter = GENERIC.register
 
 
 class ConversionError(ValueError):
@@ -42,6 +103,19 @@ class ConversionContext:
     """
 
     country_code = "BR"
+    spec = None  # the source's SourceSpec: its converters, payload paths and record keys
+
+    @property
+    def converters(self):
+        return self.spec.converters if self.spec else GENERIC
+
+    def value_at(self, record, path):
+        """Value of a source path in a payload (the source knows its custom fields)."""
+        return self.spec.value_at(record, path) if self.spec else value_at(record, path)
+
+    def source_key(self, record):
+        """A payload's id in the source."""
+        return self.spec.record_key(record) if self.spec else None
 
     def resolve(self, entity, key):
         """Odoo id of the record loaded from (entity, key), or None."""
@@ -95,30 +169,19 @@ class ConversionContext:
         raise NotImplementedError
 
 
-def converter(name):
-    """Register a converter under ``name``."""
-    def register(fn):
-        CONVERTERS[name] = fn
-        return fn
-    return register
-
-
 def convert(line, record, ctx):
     """Odoo values of one map line for one source record."""
     try:
-        fn = CONVERTERS[line.converter]
+        fn = ctx.converters[line.converter]
     except KeyError:
         raise ConversionError("unknown_converter", _("Unknown converter %(name)r."),
                               name=line.converter) from None
-    return fn(value_at(record, line.source), line, record, ctx)
+    return fn(ctx.value_at(record, line.source), line, record, ctx)
 
 
 def value_at(record, path):
-    """Value of ``path`` in a payload: ``A.B`` for nesting, ``OtherProperties/<key>``
-    for the custom-field rows of one field (a list)."""
-    if path.startswith("OtherProperties/"):
-        key = path.split("/", 1)[1]
-        return [row for row in record.get("OtherProperties") or () if row.get("FieldKey") == key]
+    """Value of ``path`` in a payload: ``A.B`` for nesting (custom-field paths are the
+    source's: see ``ConversionContext.value_at``)."""
     value = record
     for part in path.split("."):
         value = value.get(part) if isinstance(value, dict) else None
@@ -154,12 +217,12 @@ def convert_name(value, line, record, ctx):
     if not is_empty(value):
         return convert_text(value, line, record, ctx)
     for path in line.params.get("fallback_paths", ()):
-        other = value_at(record, path)
+        other = ctx.value_at(record, path)
         if not is_empty(other):
             ctx.problem("missing_name", _("No name: named after its %(field)s %(value)r."),
                         field=path, value=other)
             return convert_text(other, line, record, ctx)
-    placeholder = f"{line.params.get('placeholder', 'Record')} {record.get('Id')}"
+    placeholder = f"{line.params.get('placeholder', 'Record')} {ctx.source_key(record)}"
     ctx.problem("missing_name", _("No name: named %(name)r."), name=placeholder)
     return {line.target: placeholder}
 
@@ -302,8 +365,7 @@ def convert_cnpj_cpf(value, line, record, ctx):
         return {}
     formatted = cnpj.format(digits) if kind == "cnpj" else cpf.format(digits)
     parent_path = line.params.get("parent_path")
-    if parent_path and ctx.resolve(line.params.get("parent_entity", "Contacts"),
-                                    value_at(record, parent_path)):
+    if parent_path and ctx.resolve(line.params["parent_entity"], ctx.value_at(record, parent_path)):
         return {line.params["child_target"]: formatted}
     values = {line.target: formatted}
     type_id = ctx.identification_type_id(kind)
@@ -314,7 +376,7 @@ def convert_cnpj_cpf(value, line, record, ctx):
 
 @converter("cep")
 def convert_cep(value, line, record, ctx):
-    """A CEP (a number in Ploomes, leading zeros lost) as ``01310-100``."""
+    """A CEP (a number in some sources, leading zeros lost) as ``01310-100``."""
     if is_empty(value):
         return {line.target: False}
     digits = re.sub(r"\D", "", str(value))
@@ -344,38 +406,6 @@ def clean_phone(number):
     return re.sub(r"^0\s*x\s*x\s*", "0", number.strip(), flags=re.I)
 
 
-@converter("phones")
-def convert_phones(value, line, record, ctx):
-    """A list of phones into ``phone`` (first landline) and ``mobile`` (first mobile).
-
-    ``params["mobile_target"]`` names the mobile field; further numbers go to
-    ``params["extra_target"]`` when given.
-    """
-    phones, mobiles = [], []
-    for row in value or ():
-        number = (row.get("PhoneNumber") or "").strip()
-        if not number:
-            continue
-        type_row = ctx.lookup("PhoneTypes", row.get("TypeId")) if row.get("TypeId") else None
-        country = ctx.country_code
-        formatted = ctx.phone_format(clean_phone(number), country) or number
-        target = mobiles if is_mobile(clean_phone(number), (type_row or {}).get("Name"), country) else phones
-        target.append(formatted)
-    mobile_target = line.params.get("mobile_target", "mobile")
-    values = {line.target: phones[0] if phones else False,
-              mobile_target: mobiles[0] if mobiles else False}
-    extra = phones[1:] + mobiles[1:]
-    if extra:
-        if line.params.get("extra_target"):
-            values[line.params["extra_target"]] = ", ".join(extra)
-        else:
-            ctx.problem("extra_phones", _("Phones not migrated: %(phones)s."), "info",
-                        phones=", ".join(extra))
-    elif line.params.get("extra_target"):
-        values[line.params["extra_target"]] = False
-    return values
-
-
 # -- references -------------------------------------------------------------------
 
 @converter("ref")
@@ -396,27 +426,6 @@ def convert_ref(value, line, record, ctx):
     return {line.target: res_id or False}
 
 
-ADDRESS_PATHS = ("StreetAddress", "StreetAddressNumber", "StreetAddressLine2",
-                 "Neighborhood", "ZipCode", "CityId")
-
-
-@converter("parent_partner")
-def convert_parent_partner(value, line, record, ctx):
-    """The company of a person, and the person's contact type.
-
-    Odoo gives a child of type ``contact`` its company's address; a person
-    whose own address differs becomes an ``other`` address to keep it.
-    """
-    values = convert_ref(value, line, record, ctx)
-    values["type"] = "contact"
-    if values[line.target]:
-        company = ctx.lookup(line.params["entity"], value) or {}
-        own = [record.get(path) for path in ADDRESS_PATHS]
-        if any(not is_empty(item) for item in own) and own != [company.get(p) for p in ADDRESS_PATHS]:
-            values["type"] = "other"
-    return values
-
-
 @converter("user")
 def convert_user(value, line, record, ctx):
     """A source user id into an Odoo user (matched by e-mail beforehand)."""
@@ -435,7 +444,7 @@ def convert_lookup_name(value, line, record, ctx):
         ctx.problem("dangling_reference", _("%(field)s %(value)s is not in %(entity)s."),
                     field=line.source, value=value, entity=line.params["entity"])
         return {line.target: False}
-    return {line.target: row.get(line.params.get("name_field", "Name")) or False}
+    return {line.target: row.get(line.params["name_field"]) or False}
 
 
 @converter("money")
@@ -445,9 +454,11 @@ def convert_money(value, line, record, ctx):
     ``params["currency_path"]``: where the source currency id is in the payload.
     """
     values = convert_float(value, line, record, ctx)
-    currency_id = value_at(record, line.params.get("currency_path", "CurrencyId"))
-    currency = ctx.lookup(line.params.get("currency_entity", "Currencies"), currency_id) or {}
-    code = currency.get("Code")
+    if not line.params.get("currency_path"):
+        return values
+    currency_id = ctx.value_at(record, line.params["currency_path"])
+    currency = ctx.lookup(line.params["currency_entity"], currency_id) or {}
+    code = currency.get(line.params["currency_code_field"])
     if values[line.target] and code and code != ctx.currency_code():
         ctx.problem("foreign_currency",
                     _("%(field)s %(value)s is in %(currency)s, kept as is in %(company_currency)s "
@@ -466,7 +477,7 @@ def convert_record_by_name(value, line, record, ctx):
     if is_empty(value):
         return {line.target: False}
     row = ctx.lookup(line.params["entity"], value)
-    name = " ".join(str((row or {}).get("Name") or "").split())
+    name = " ".join(str((row or {}).get(line.params["name_field"]) or "").split())
     if not name:
         ctx.problem("dangling_reference", _("%(field)s %(value)s is not in %(entity)s."),
                     field=line.source, value=value, entity=line.params["entity"])
@@ -478,60 +489,11 @@ def convert_record_by_name(value, line, record, ctx):
     return {line.target: res_id or False}
 
 
-@converter("tags")
-def convert_tags(value, line, record, ctx):
-    """Tag link rows (``[{TagId}]``) into a many2many of loaded tags."""
-    ids = []
-    for row in value or ():
-        tag_id = row.get("TagId") or (row.get("Tag") or {}).get("Id")
-        res_id = ctx.resolve(line.params.get("entity", "Tags"), tag_id)
-        if res_id:
-            ids.append(res_id)
-        else:
-            ctx.problem("dangling_reference", _("Tag %(id)s is not loaded."), id=tag_id)
-    return {line.target: [(6, 0, sorted(set(ids)))]}
-
-
-@converter("state")
-def convert_state(value, line, record, ctx):
-    """A source state id into ``res.country.state`` by its code (UF)."""
-    if is_empty(value):
-        return {line.target: False}
-    row = ctx.lookup(line.params.get("entity", "Cities@Countries@States"), value) or {}
-    country = ctx.lookup("Cities@Countries", row.get("CountryId")) or {}
-    country_code = _iso2(country) or ctx.country_code
-    state_id = ctx.state_id(country_code, row.get("Short")) if row.get("Short") else None
-    if not state_id:
-        ctx.problem("unknown_state", _("State %(value)s (%(name)s) has no Odoo state."),
-                    value=value, name=row.get("Name") or "?")
-    return {line.target: state_id or False}
-
-
-def _iso2(country_row):
-    for key in ("Short1", "Short2", "Short"):
-        code = (country_row.get(key) or "").strip()
-        if len(code) == 2:
-            return code.upper()
-    return None
-
-
-@converter("country")
-def convert_country(value, line, record, ctx):
-    """A source country id into ``res.country`` by its ISO code."""
-    if is_empty(value):
-        return {line.target: False}
-    code = _iso2(ctx.lookup(line.params.get("entity", "Cities@Countries"), value) or {})
-    country_id = ctx.country_id(code) if code else None
-    if not country_id:
-        ctx.problem("unknown_country", _("Country %(value)s has no Odoo country."), value=value)
-    return {line.target: country_id or False}
-
-
 @converter("street")
 def convert_street(value, line, record, ctx):
     """Street, number and complement into one ``street`` line (Brazilian order)."""
-    number = value_at(record, line.params.get("number_path", "StreetAddressNumber"))
-    extra = value_at(record, line.params.get("complement_path", "StreetAddressLine2"))
+    number = ctx.value_at(record, line.params["number_path"])
+    extra = ctx.value_at(record, line.params["complement_path"])
     parts = " ".join(str(value or "").split())
     if not is_empty(number):
         parts = f"{parts}, {str(number).strip()}" if parts else str(number).strip()
@@ -559,6 +521,3 @@ def convert_color(value, line, record, ctx):
 
 def _hsv(rgb):
     return colorsys.rgb_to_hsv(*(channel / 255 for channel in rgb))
-
-
-from . import custom_fields  # noqa: E402,F401  (registers the custom-field converters)

@@ -7,6 +7,7 @@ dropped, common abbreviations expanded and plural endings trimmed, so that
 import re
 import unicodedata
 from difflib import SequenceMatcher
+from fnmatch import fnmatchcase
 from functools import lru_cache
 
 STOPWORDS = frozenset((
@@ -70,7 +71,7 @@ CONCEPTS = {
     "sales_description": (("description_sale",), (
         "descricao venda", "descricao comercial", "descricao cotacao", "descricao proposta",
         "sales description")),
-    "legal_name": (("x_ploomes_legal_name", "partner_name"), (
+    "legal_name": (("x_*_legal_name", "partner_name"), (
         "razao social", "nome empresarial", "legal name", "company legal name")),
     "company_name": (("partner_name",), (
         "nome empresa", "empresa", "company name", "company", "organizacao", "organization")),
@@ -285,9 +286,16 @@ def synonym_score(label, field_name):
     """Best (score, concept) of the concepts of ``label`` that denote ``field_name``."""
     best = (0.0, None)
     for concept, (score, _phrase) in sorted(concept_scores(label).items()):
-        if field_name in CONCEPTS[concept][0] and score > best[0]:
+        if denotes(CONCEPTS[concept][0], field_name) and score > best[0]:
             best = (score, concept)
     return best
+
+
+def denotes(field_names, field_name):
+    """Whether ``field_name`` is one of ``field_names``; ``x_*_legal_name`` stands for the
+    field a source's field table creates with its own prefix."""
+    return any(fnmatchcase(field_name, name) if "*" in name else field_name == name
+               for name in field_names)
 
 
 def similarity(a, b):

@@ -21,15 +21,6 @@ PATTERNS = ("email", "phone", "cnpj", "cpf", "cep", "url", "date", "money", "htm
 DISTINCT_CAP = 10_000
 SAMPLE_COUNT = 5
 SAMPLE_LENGTH = 60
-#: Columns of an ``OtherProperties`` row, in the order a profile shows them (names before ids).
-ROW_COLUMNS = (
-    "StringValue", "BigStringValue", "ObjectValueName", "UserValueName", "ContactValueName",
-    "ProductValueName", "AttachmentValueName", "DecimalValue", "DateTimeValue", "BoolValue",
-    "IntegerValue", "ObjectValueId", "UserValueId", "ContactValueId", "ProductValueId",
-    "AttachmentValueId",
-)
-#: Keys that name a non-custom row of a list (``Phones``, ``Tags``...).
-ROW_TEXT_KEYS = ("PhoneNumber", "Name")
 
 EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[A-Za-z]{2,}")
 URL = re.compile(r"(https?://|www\.)\S+|([a-z0-9-]+\.)+(com|net|org|br|io|app|dev|co|info|biz)"
@@ -50,10 +41,10 @@ BOOLEAN_WORDS = frozenset(("true", "false", "sim", "não", "nao", "yes", "no", "
 class SourceFieldInfo:
     """A source field as the proposal sees it."""
 
-    path: str                   # "OtherProperties/contact_0A1B…" or a payload property
-    key: str                    # Ploomes field Key
+    path: str                   # where the value is in a payload (custom paths: the source's)
+    key: str                    # the custom field's key in the source (None: standard)
     label: str                  # as the source shows it (pt_BR)
-    type: str                   # normalized source type, see ploomes_fields.SOURCE_TYPES
+    type: str                   # normalized source type, see schema.SOURCE_TYPES
     options: tuple = ()         # ((option id, name), ...) of option fields
     required: bool = False
     multiple: bool = False
@@ -92,7 +83,8 @@ class FieldProfile:
 class Profiler:
     """Accumulates the profile of one field, one record's value at a time."""
 
-    def __init__(self):
+    def __init__(self, row_value=None):
+        self.row_value = row_value or json_row
         self.total = self.filled = self.values = 0
         self.seen = {}              # digest of a distinct value -> its patterns (capped)
         self.capped = False
@@ -102,7 +94,7 @@ class Profiler:
     def add(self, value):
         """Add the value of one record: a scalar, or a list (multi-value, rows)."""
         self.total += 1
-        items = [item for item in scalars(value) if not is_empty(item)]
+        items = [item for item in scalars(value, self.row_value) if not is_empty(item)]
         if items:
             self.filled += 1
         for item in items:
@@ -132,37 +124,38 @@ class Profiler:
                             tuple(self.samples), shares)
 
 
-def profile_values(values):
+def profile_values(values, row_value=None):
     """Profile of the values of one field, one per record."""
-    profiler = Profiler()
+    profiler = Profiler(row_value)
     for value in values:
         profiler.add(value)
     return profiler.result()
 
 
-def profile_object(payloads, paths):
-    """``{path: FieldProfile}`` of the payloads of one object, read once."""
-    profilers = {path: Profiler() for path in paths}
+def profile_object(payloads, paths, value_at=value_at, row_value=None):
+    """``{path: FieldProfile}`` of the payloads of one object, read once.
+
+    ``value_at(payload, path)`` and ``row_value(row)`` are the source's (see
+    :class:`~.spec.SourceSpec`): where a value is, and what a nested row shows.
+    """
+    profilers = {path: Profiler(row_value) for path in paths}
     for payload in payloads:
         for path, profiler in profilers.items():
             profiler.add(value_at(payload, path))
     return {path: profiler.result() for path, profiler in profilers.items()}
 
 
-def scalars(value):
-    """The scalar values held by one record's value."""
+def scalars(value, row_value=None):
+    """The scalar values held by one record's value (``row_value``: what a nested row shows)."""
+    row_value = row_value or json_row
     if isinstance(value, (list, tuple)):
         return [row_value(item) if isinstance(item, dict) else item for item in value]
     return [row_value(value) if isinstance(value, dict) else value]
 
 
-def row_value(row):
-    """The value a row shows: a custom-field row's value column, else its number or name."""
-    keys = ROW_COLUMNS if "FieldKey" in row else ROW_TEXT_KEYS
-    for key in keys:
-        if row.get(key) is not None:
-            return row[key]
-    return None if "FieldKey" in row else json.dumps(row, sort_keys=True, default=str)
+def json_row(row):
+    """A nested row as a source that says nothing of its rows shows it: its JSON."""
+    return json.dumps(row, sort_keys=True, default=str)
 
 
 def as_text(value):

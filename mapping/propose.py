@@ -15,7 +15,7 @@ from .lexicon import (PATTERN_WEIGHTS, TARGET_PATTERNS, fold, option_similarity,
                       synonym_score)
 from .profile import FieldProfile, patterns_of
 
-PREFIX = "x_ploomes_"
+PREFIX = "x_migrated_"     # prefix of new fields when the source names none
 THRESHOLD = 0.55          # lowest score of an existing field worth proposing
 VALUE_FIT = 0.98          # share of values that must convert when the fit depends on values
 MIN_EVIDENCE = 3          # filled values before the values count as evidence

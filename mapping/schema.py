@@ -1,29 +1,35 @@
 """What a source looks like: its entities, the objects a migration moves and their fields."""
 from dataclasses import dataclass, field
 
+#: Normalized source types: what a source plugin says its fields hold.
+SOURCE_TYPES = (
+    "string", "text", "integer", "money", "decimal", "percent", "option", "options", "date",
+    "time", "datetime", "boolean", "cpf", "cnpj", "address", "image", "attachment", "color",
+    "user", "contact", "product", "signature", "formula", "unknown",
+)
+
 
 @dataclass(frozen=True)
 class Entity:
     """A collection read from the source API and staged as-is."""
 
-    name: str                 # API path, also the staging entity, e.g. "Contacts"
-    expand: str = None        # $expand of bulk pages
-    filter: str = None        # fixed $filter (e.g. "EntityId eq 1")
+    name: str                 # the staging entity, e.g. "Contacts" (a source's client
+                              # may subclass Entity with how to read it)
     lookup: bool = False      # small reference table, read fully on every run
-    delta: bool = True        # has LastUpdateDate, so deltas can filter on it
+    delta: bool = True        # has an updated-at the API filters on, so deltas can read it alone
     nested_in: str = None     # staged from the payloads of this entity, not read on its own
     nested_path: str = None   # where the rows are in a payload of ``nested_in``
-    nested_key: str = None    # column of a nested row naming its parent's Id
+    nested_key: str = None    # column of a nested row naming its parent's key
 
 
 @dataclass(frozen=True)
 class SourceField:
     """A field of a source object and its default destination in Odoo."""
 
-    path: str                 # "Name", "Phones", "OtherProperties/<FieldKey>"
+    path: str                 # where the value is in a payload ("A.B"; custom paths: the source's)
     label: str                # English label
     label_pt: str             # label as the source shows it (pt_BR)
-    type: str                 # source type, see mapping.converters.SOURCE_TYPES
+    type: str                 # source type, one of SOURCE_TYPES
     target: str = None        # Odoo field (existing or new x_ field); None: not migrated
     converter: str = "direct"
     params: dict = field(default_factory=dict)
@@ -44,7 +50,7 @@ class SourceObject:
     model: str                # target Odoo model
     sequence: int             # load order (dependency order)
     fields: tuple = ()
-    where: dict = None        # payload filter, e.g. {"TypeId": 1}
+    where: dict = None        # payload filter: a JSON subset its payloads hold
     defaults: dict = None     # constant values on create and write
     match_on: tuple = ()      # Odoo fields that identify an existing record to reuse
     loader: str = "crm.migration.loader"
@@ -53,7 +59,7 @@ class SourceObject:
     identity: str = None      # identity-map namespace when two objects share one entity
     optional: tuple = ()      # Odoo fields left out (and flagged) when Odoo refuses the record
     creates: bool = True      # False: only updates records another object created
-    custom_scope: int = None  # which custom-field definitions apply (Ploomes: their EntityId)
+    custom_scope: object = None  # which custom-field definitions apply (the source's own value)
     loader_fills: tuple = ()  # Odoo fields its loader fills itself (not from the map)
     option: str = None        # boolean option of the map that turns the object on
 

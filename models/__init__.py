@@ -10,10 +10,10 @@ from . import crm_migration_run
 from . import crm_migration_run_phase
 from . import crm_migration_loader
 from . import crm_migration_loader_users
-from . import crm_migration_loader_sales
-from . import crm_migration_loader_activities
-from . import crm_migration_map_activities
 from . import crm_stage
 from . import crm_migration_automation
 from . import crm_lead
 from . import crm_migration_spot_check
+from ..sources import SOURCES
+
+SOURCES.load_odoo_parts()

@@ -17,7 +17,7 @@ TRIGGER_PLANS = {
 }
 ACTION_PLANS = {
     "activity": _lt("Create Activity"),
-    "email": _lt("Send Email, with a mail template copied from Ploomes"),
+    "email": _lt("Send Email, with a mail template copied from the source"),
     "stage": _lt("Update Record: Stage"),
     "owner": _lt("Update Record: Salesperson"),
     "webhook": _lt("Send Webhook Notification"),

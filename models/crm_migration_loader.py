@@ -1,5 +1,5 @@
 import logging
-from collections import defaultdict
+from collections import defaultdict, namedtuple
 
 from odoo import api, models
 from odoo.exceptions import UserError, ValidationError
@@ -8,12 +8,15 @@ from odoo.tools.mail import single_email_re
 
 from odoo.addons.phone_validation.tools.phone_validation import phone_format
 
-from ..mapping.converters import ConversionContext, value_at
+from ..mapping.converters import ConversionContext
 from ..mapping.transform import Problem, ProblemCollector, transform_record
 from .crm_migration_identity import blank
 from .crm_migration_journal import pop_sql_fields, snapshot, write_sql_fields
 
 _logger = logging.getLogger(__name__)
+
+#: What a converted record becomes: an Odoo model (None: skipped) and its values.
+Target = namedtuple("Target", "model values")
 
 QUIET = {
     "tracking_disable": True,
@@ -36,7 +39,8 @@ class OdooConversionContext(ProblemCollector, ConversionContext):
         self.env = env
         self.run = run
         self.source = run.source_id
-        self.schema = self.source._schema()
+        self.spec = self.source._spec()
+        self.schema = self.spec.schema
         self.dry_run = dry_run
         self._identities = defaultdict(dict)
         self._models = defaultdict(dict)  # the model of each live identity
@@ -91,11 +95,7 @@ class OdooConversionContext(ProblemCollector, ConversionContext):
         keys = {str(key) for key in keys if not blank(key)} - set(self._staged[entity])
         if not keys:
             return
-        self.env.cr.execute("""
-            SELECT source_key, payload FROM crm_migration_record
-            WHERE source_id = %s AND entity = %s AND source_key IN %s AND state != 'deleted'
-        """, (self.source.id, entity, tuple(keys)))
-        rows = dict(self.env.cr.fetchall())
+        rows = self.env["crm.migration.record"]._payloads_by_key(self.source, entity, keys)
         for key in keys:
             self._staged[entity][key] = rows.get(key)
 
@@ -129,10 +129,8 @@ class OdooConversionContext(ProblemCollector, ConversionContext):
             spec = next((e for e in self.schema.entities if e.name == entity), None)
             if not spec or not spec.lookup:
                 return self._row(entity, key)
-            self.env.cr.execute(
-                "SELECT source_key, payload FROM crm_migration_record WHERE source_id = %s AND entity = %s",
-                (self.source.id, entity))
-            self._lookups[entity] = dict(self.env.cr.fetchall())
+            self._lookups[entity] = self.env["crm.migration.record"]._payloads_by_key(
+                self.source, entity, live=False)
         return self._lookups[entity].get(str(key))
 
     # -- owners --------------------------------------------------------------------
@@ -249,6 +247,8 @@ class CrmMigrationLoader(models.AbstractModel):
 
     #: The class of the context the converters ask their questions to.
     CONVERSION_CONTEXT = OdooConversionContext
+    #: Whether a sample's spot check compares this object's records field by field.
+    SPOT_CHECK = True
 
     # -- hooks ---------------------------------------------------------------------
 
@@ -298,16 +298,36 @@ class CrmMigrationLoader(models.AbstractModel):
                 found[position] = record
         return found
 
+    def _quiet(self):
+        """The context records are written with: no tracking, no mail, no notification."""
+        return QUIET
+
+    def _prepare(self, phase, model, to_create, to_update):
+        """Last step before writing one model's records: (to create, to update, failed
+        [(staged, problems, code, message, level)])."""
+        return to_create, to_update, []
+
+    def _retire(self, phase, obj, rec, model, res_id, new_model):
+        """What a source record became before, when it now becomes a record of another
+        model (or its record is gone): issues. Nothing to do by default."""
+        return []
+
     def _conversion_context(self, run, dry_run=False):
         """The context the converters of this loader's objects ask their questions to."""
         return self.CONVERSION_CONTEXT(self.env, run, dry_run=dry_run)
 
     # -- batches -------------------------------------------------------------------
 
+    def _targets(self, ctx, obj, lines, staged):
+        """[(staged record, Target, problems)] of a batch: the model each record becomes
+        (the object's own; None: skipped) and its values."""
+        return [(rec, Target(obj.model, values), problems)
+                for rec, values, problems in self._transform(ctx, obj, lines, staged)]
+
     def _transform(self, ctx, obj, lines, staged):
         """[(staged record, values, problems)] of a batch."""
         payloads = ctx.payloads(staged)
-        for entity, keys in self._references(lines, payloads.values()).items():
+        for entity, keys in self._references(ctx, lines, payloads.values()).items():
             ctx.prefetch(entity, keys)
             ctx.prefetch_rows(entity, keys)
         result = []
@@ -318,18 +338,18 @@ class CrmMigrationLoader(models.AbstractModel):
         return result
 
     @api.model
-    def _references(self, lines, payloads):
+    def _references(self, ctx, lines, payloads):
         """{entity: keys} the lines of a batch will resolve."""
         refs = defaultdict(set)
         for line in lines:
-            entity = line.params.get("entity")
-            path = line.params.get("parent_path")
-            if path:
-                refs[line.params.get("parent_entity", "Contacts")].update(
-                    value_at(p, path) for p in payloads)
+            params = ctx.converters.params(line)
+            entity = params.get("entity")
+            path = params.get("parent_path")
+            if path and params.get("parent_entity"):
+                refs[params["parent_entity"]].update(ctx.value_at(p, path) for p in payloads)
             if entity:
                 for payload in payloads:
-                    value = value_at(payload, line.source)
+                    value = ctx.value_at(payload, line.source)
                     if isinstance(value, (int, str)):
                         refs[entity].add(value)
         return refs
@@ -342,10 +362,10 @@ class CrmMigrationLoader(models.AbstractModel):
         counts = defaultdict(int, done=len(staged))
         issues = []
         payloads = ctx.payloads(staged)
-        for rec, values, problems in self._transform(ctx, obj, lines, staged):
+        for rec, target, problems in self._targets(ctx, obj, lines, staged):
             self._count_problems(counts, problems)
             issues += self._issue_values(phase, obj, rec, problems)
-            reason = self._skip_reason(ctx, obj, payloads[rec.id], values)
+            reason = self._skip_reason(ctx, obj, payloads[rec.id], target.values)
             if reason:
                 counts["skipped"] += 1
                 issues.append(self._issue(phase, obj, rec, "skipped", "info", reason))
@@ -353,73 +373,107 @@ class CrmMigrationLoader(models.AbstractModel):
         return counts
 
     def _load_batch(self, phase, obj, staged):
-        """Create or update the Odoo records of a batch; return its counts."""
+        """Load a batch: each record is created, linked, updated, left unchanged, held,
+        skipped or failed, bound in the identity map, verified and counted; return the
+        counts. Loaders change how a record is shaped (``_targets``), prepared
+        (``_prepare``) or written (``_create``), never this loop."""
         run = phase.run_id
-        source = run.source_id
-        model = self.env[obj.model].with_context(**QUIET)
         ctx = self._conversion_context(run)
-        lines = run.map_id._lines_for(obj.key)
-        counts = defaultdict(int, done=len(staged))
-        issues = []
+        ctx.phase_key = phase.key
         known = self.env["crm.migration.identity"]._resolve(
-            source, obj.identity_entity, [rec.source_key for rec in staged])
-        existing = model.browse([res_id for m, res_id in known.values() if m == obj.model]).exists()
-        alive = {record.id: record for record in existing}  # records sharing one prefetch
+            run.source_id, obj.identity_entity, staged.mapped("source_key"))
         payloads = ctx.payloads(staged)
-        to_create, to_update, loaded, held, skipped = [], [], [], [], []
-        for rec, values, problems in self._transform(ctx, obj, lines, staged):
-            self._count_problems(counts, problems)
-            reason = self._skip_reason(ctx, obj, payloads[rec.id], values)
+        plans = defaultdict(lambda: ([], []))
+        alive = {}
+        skipped, issues = [], []
+        for rec, target, problems in self._targets(ctx, obj, run.map_id._lines_for(obj.key), staged):
+            reason = self._skip_reason(ctx, obj, payloads[rec.id], target.values)
             if reason:
-                skipped.append(rec)
-                issues += self._issue_values(phase, obj, rec, problems)
-                issues.append(self._issue(phase, obj, rec, "skipped", "info", reason))
-                rec._mark("skipped", reason)
-                continue
-            if run.map_id.hold_conversion_errors and any(p.conversion for p in problems):
-                held.append(rec)
-                issues += self._issue_values(phase, obj, rec, problems)
-                continue
-            model_id = known.get(rec.source_key, (None, None))
-            if model_id[0] == obj.model and model_id[1] in alive:
-                to_update.append((rec, values, problems, alive[model_id[1]]))
+                skipped.append((rec, problems, "skipped", reason, "info"))
+            elif run.map_id.hold_conversion_errors and any(p.conversion for p in problems):
+                skipped.append((rec, problems, "held", self.env._(
+                    "Held: a value could not be converted (map option)."), "error"))
+            elif not target.model:
+                skipped.append((rec, problems, None, None, None))
             else:
-                to_create.append((rec, values, problems))
-        counts["skipped"] += len(held) + len(skipped)
-        for rec in held:
-            issues.append(self._issue(phase, obj, rec, "held", "error",
-                                      self.env._("Held: a value could not be converted (map option).")))
-        self.env["crm.migration.record"].browse([rec.id for rec in held])._mark(
-            "held", self.env._("A value could not be converted."))
-
-        created, linked, failed = self._create(run, phase, obj, model, to_create)
-        updated, unchanged, failed_updates = self._update(run, phase, obj, model, to_update)
-        failed += failed_updates
-        counts.update(created=len(created), linked=len(linked), updated=len(updated),
-                      unchanged=len(unchanged))
-        counts["failed"] += len(failed)
-        for rec, _values, problems, record in created + linked + updated + unchanged:
-            issues += self._issue_values(phase, obj, rec, problems, record)
-            loaded.append(rec)
-        for rec, exc in failed:
-            issues.append(self._issue(phase, obj, rec, "load_failed", "error",
-                                      self.env._("Could not be loaded: %s", exc)))
-            rec._mark("failed", str(exc))
-        self.env["crm.migration.identity"]._bind(
-            source, obj.identity_entity,
-            [(rec.source_key, record.id) for rec, _v, _p, record in created + linked],
-            obj.model, run)
-        self.env["crm.migration.record"].browse([rec.id for rec in loaded])._mark("loaded")
-        self._after_load(ctx, phase, obj, created + linked + updated + unchanged)
-        verified, mismatches = self._verify(created + updated)
-        counts["verified"] += verified + len(unchanged)  # compared field by field just before
-        if run.job_sample:
-            self.env["crm.migration.spot.check"]._record(
-                phase, obj, created + updated + unchanged, ctx.payloads(staged), same_value)
-        issues += [self._issue(phase, obj, rec, "verify_mismatch", "warning", message, record)
-                   for rec, record, message in mismatches]
+                bound_model, bound_id = known.get(rec.source_key, (None, None))
+                record = self._alive(alive, known, target.model).get(bound_id) \
+                    if bound_model == target.model else None
+                if record:
+                    plans[target.model][1].append((rec, target.values, problems, record))
+                else:
+                    issues += self._retire(phase, obj, rec, bound_model, bound_id, target.model)
+                    plans[target.model][0].append((rec, target.values, problems))
+        counts = defaultdict(int, done=len(staged))
+        written, failed = [], []
+        for model_name, (to_create, to_update) in plans.items():
+            result, not_loaded = self._write(phase, obj, model_name, to_create, to_update)
+            written.append(result)
+            failed += not_loaded
+        loaded = [item for result in written for name in ("created", "linked", "updated", "unchanged")
+                  for item in result[name]]
+        self._after_load(ctx, phase, obj, loaded)
+        for result in written:
+            verified, mismatches = self._verify(result["created"] + result["updated"])
+            counts["verified"] += verified + len(result["unchanged"])  # compared just before
+            issues += [self._issue(phase, obj, rec, "verify_mismatch", "warning", message, record)
+                       for rec, record, message in mismatches]
+            for name in ("created", "linked", "updated", "unchanged"):
+                counts[name] += len(result[name])
+            if run.job_sample and self.SPOT_CHECK:
+                self.env["crm.migration.spot.check"]._record(
+                    phase, obj, result["created"] + result["updated"] + result["unchanged"],
+                    payloads, same_value)
+        issues += self._account(phase, obj, counts, loaded, skipped, failed)
         self.env["crm.migration.issue"].create(issues)
         return counts
+
+    def _alive(self, cache, known, model_name):
+        """{id: record} of the live ``model_name`` records the batch's identities name
+        (read at once, sharing one prefetch)."""
+        if model_name not in cache:
+            ids = [res_id for model, res_id in known.values() if model == model_name]
+            model = self.env[model_name].with_context(**self._quiet())
+            cache[model_name] = {record.id: record for record in model.browse(ids).exists()}
+        return cache[model_name]
+
+    def _write(self, phase, obj, model_name, to_create, to_update):
+        """Create and update the records of one model and bind the new ones; return
+        ({"created", "linked", "updated", "unchanged": items}, failed)."""
+        run = phase.run_id
+        model = self.env[model_name].with_context(**self._quiet())
+        to_create, to_update, failed = self._prepare(phase, model, to_create, to_update)
+        problems_of = {item[0].id: item[2] for item in to_create + to_update}
+        created, linked, create_failed = self._create(run, phase, obj, model, to_create)
+        updated, unchanged, update_failed = self._update(run, phase, obj, model, to_update)
+        self.env["crm.migration.identity"]._bind(
+            run.source_id, obj.identity_entity,
+            [(rec.source_key, record.id) for rec, _v, _p, record in created + linked], model_name, run)
+        failed += [(rec, problems_of[rec.id], "load_failed",
+                    self.env._("Could not be loaded: %s", exc), "error")
+                   for rec, exc in create_failed + update_failed]
+        return {"created": created, "linked": linked, "updated": updated,
+                "unchanged": unchanged}, failed
+
+    def _account(self, phase, obj, counts, loaded, skipped, failed):
+        """Count, mark and log every record of a batch: loaded, skipped, held or failed."""
+        issues = []
+        for rec, _values, problems, record in loaded:
+            self._count_problems(counts, problems)
+            issues += self._issue_values(phase, obj, rec, problems, record)
+        self.env["crm.migration.record"].browse([item[0].id for item in loaded])._mark("loaded")
+        outcomes = [(item, "held" if item[2] == "held" else "skipped") for item in skipped]
+        for (rec, problems, code, message, level), state in outcomes + [(i, "failed") for i in failed]:
+            self._count_problems(counts, problems)
+            issues += self._issue_values(phase, obj, rec, problems)
+            if code:
+                issues.append(self._issue(phase, obj, rec, code, level, message))
+                counts["errors"] += level == "error" and not any(p.level == "error" for p in problems)
+            reason = message or next((self._problem_text(p) for p in problems if p.level == "error"), None)
+            rec._mark(state, reason)
+        counts["skipped"] += len(skipped)
+        counts["failed"] += len(failed)
+        return issues
 
     def _create(self, run, phase, obj, model, items):
         """Create (or link, per ``match_on``) the records of new source records."""
@@ -632,10 +686,8 @@ class CrmMigrationLoaderDeleted(models.AbstractModel):
         self.env["crm.migration.journal"]._log(run, phase.key, "write", obj.model, archived)
         self.env["crm.migration.issue"].create(issues)
         staged._mark("loaded")
-        self.env.cr.execute("""
-            UPDATE crm_migration_record SET state = 'deleted'
-            WHERE source_id = %s AND entity = %s AND source_key IN %s
-        """, (run.source_id.id, obj.identity_entity, tuple(staged.mapped("source_key"))))
+        self.env["crm.migration.record"]._mark_deleted(
+            run.source_id, obj.identity_entity, staged.mapped("source_key"))
         return {"done": len(staged), "skipped": len(staged) - len(archived),
                 "updated": len(archived)}
 

@@ -15,15 +15,16 @@ class CrmMigrationLoaderUsers(models.AbstractModel):
             [("source_id", "=", source.id), ("source_key", "in", staged.mapped("source_key"))])
         Match = self.env["crm.migration.user.match"]
         by_key = {match.source_key: match for match in matches}
-        by_email = Match._match_by_email([rec.payload.get("Email") for rec in staged])
+        fields = source._spec().users
+        by_email = Match._match_by_email([fields.email(rec.payload) for rec in staged])
         result = Match
         for rec in staged:
             payload = rec.payload
-            values = {"name": payload.get("Name"), "email": payload.get("Email"),
-                      "suspended": bool(payload.get("Suspended"))}
+            values = {"name": fields.name(payload), "email": fields.email(payload),
+                      "suspended": bool(fields.suspended(payload))}
             match = by_key.get(rec.source_key)
             if not match or match.method != "manual":
-                user_id = by_email.get(email_normalize(payload.get("Email") or ""), False)
+                user_id = by_email.get(email_normalize(fields.email(payload) or ""), False)
                 values.update(user_id=user_id, method="email" if user_id else False)
             if match:
                 match.write(values)
@@ -34,14 +35,11 @@ class CrmMigrationLoaderUsers(models.AbstractModel):
 
     def _match_all(self, source):
         """Match every staged user of ``source`` and count the records each owns."""
+        users = source._spec().users
         staged = self.env["crm.migration.record"].search(
-            [("source_id", "=", source.id), ("entity", "=", "Users")])
+            [("source_id", "=", source.id), ("entity", "=", users.entity)])
         self._match(source, staged)
-        self.env.cr.execute("""
-            SELECT payload->>'OwnerId', count(*) FROM crm_migration_record
-            WHERE source_id = %s AND payload ? 'OwnerId' GROUP BY 1
-        """, (source.id,))
-        owned = dict(self.env.cr.fetchall())
+        owned = self.env["crm.migration.record"]._count_by(source, users.owner_column)
         for match in source.user_match_ids:
             match.record_count = owned.get(match.source_key, 0)
 

@@ -5,11 +5,11 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools.translate import LazyTranslate
 
-from ..mapping.converters import CONVERTERS
 from ..mapping.profile import FieldProfile
 from ..mapping.propose import (CONVERTER, MapLineSpec, Reason, TargetField, propose_object,
                                validate_map)
 from ..mapping.transform import MapLine
+from ..sources import SOURCES
 
 _lt = LazyTranslate(__name__)
 
@@ -96,7 +96,7 @@ class CrmMigrationMap(models.Model):
     )
     shared_tags = fields.Boolean(
         "One tag taxonomy",
-        help="Every Ploomes tag becomes both a contact tag and a CRM tag (same name), "
+        help="Every source tag becomes both a contact tag and a CRM tag (same name), "
              "instead of contact tags for contacts and CRM tags for deals only.",
     )
     hold_conversion_errors = fields.Boolean(
@@ -382,8 +382,8 @@ class CrmMigrationMap(models.Model):
             relation = params.get("relation")
             if params.get("ttype") not in ("many2one", "many2many") or not relation:
                 continue
-            known = identity._resolve(source, "Fields@OptionsTables@Options",
-                                      line.option_ids.mapped("source_key"))
+            option_entity = source._spec().custom_fields.option_entity
+            known = identity._resolve(source, option_entity, line.option_ids.mapped("source_key"))
             created, pairs = self.env[relation], []
             for option in line.option_ids.filtered(lambda o: o.source_key not in known):
                 name = option.target or option.source_label
@@ -392,7 +392,7 @@ class CrmMigrationMap(models.Model):
                     record = self.env[relation].create({"name": name})
                     created |= record
                 pairs.append((option.source_key, record.id))
-            identity._bind(source, "Fields@OptionsTables@Options", pairs, relation, run)
+            identity._bind(source, option_entity, pairs, relation, run)
             self.env["crm.migration.journal"]._log(run, "provision", "create", relation, created.ids)
 
     def _provision_views(self, run):
@@ -532,7 +532,8 @@ class CrmMigrationMapLine(models.Model):
     new_field_type = fields.Selection(NEW_FIELD_TYPES)
     new_field_label = fields.Char()
     converter = fields.Selection(
-        lambda self: [(name, name.replace("_", " ").capitalize()) for name in sorted(CONVERTERS)],
+        lambda self: [(name, name.replace("_", " ").capitalize())
+                      for name in SOURCES.converter_names()],
         required=True, default="direct",
     )
     params = fields.Json()
@@ -554,10 +555,11 @@ class CrmMigrationMapLine(models.Model):
          "Confidence is between 0 and 1."),
     ]
 
-    @api.depends("source_path")
+    @api.depends("source_path", "map_id.source_id.kind")
     def _compute_custom(self):
         for line in self:
-            line.custom = (line.source_path or "").startswith("OtherProperties/")
+            custom_fields = line.map_id.source_id._spec().custom_fields
+            line.custom = custom_fields.is_custom(line.source_path or "")
 
     @api.depends("params", "action", "target_field")
     def _compute_relation(self):

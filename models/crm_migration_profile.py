@@ -1,8 +1,5 @@
-import json
-
 from odoo import api, fields, models
 
-from ..mapping.ploomes_fields import source_field
 from ..mapping.profile import FieldProfile, SourceFieldInfo, profile_object
 
 #: Records of an object read to profile it, evenly spread over its staged rows.
@@ -51,8 +48,9 @@ class CrmMigrationProfile(models.Model):
 
     def _field_info(self):
         self.ensure_one()
+        custom_fields = self.run_id.source_id._spec().custom_fields
         return SourceFieldInfo(
-            path=self.path, key=self.path.split("/", 1)[1] if self.custom else None,
+            path=self.path, key=custom_fields.key_of(self.path) if self.custom else None,
             label=self.label, type=self.source_type,
             options=tuple(tuple(option) for option in self.options or ()),
             required=self.required)
@@ -66,14 +64,17 @@ class CrmMigrationProfile(models.Model):
     @api.model
     def _profile_object(self, run, obj):
         """Profile the standard and custom fields of one object; return the records read."""
-        payloads = self._sample(run, obj)
+        spec = run.source_id._spec()
+        payloads = self.env["crm.migration.record"]._sample_payloads(
+            run.source_id, obj.entity, SAMPLE_SIZE, contains=obj.where)
         infos = self._standard_infos(obj) + self._custom_infos(run, obj, payloads)
-        profiles = profile_object(payloads, [info.path for info in infos])
+        profiles = profile_object(payloads, [info.path for info in infos], spec.value_at,
+                                  spec.row_value)
         self.search([("run_id", "=", run.id), ("object_key", "=", obj.key)]).unlink()
         self.create([{
             "run_id": run.id, "object_key": obj.key, "object_label": obj.label_in(self.env.lang),
             "object_sequence": obj.sequence, "path": info.path, "label": info.label,
-            "source_type": info.type, "custom": info.path.startswith("OtherProperties/"),
+            "source_type": info.type, "custom": spec.custom_fields.is_custom(info.path),
             "required": info.required, "options": [list(option) for option in info.options],
             "total": profile.total, "filled": profile.filled,
             "fill_rate": 100.0 * profile.fill_rate, "distinct": profile.distinct_label,
@@ -82,46 +83,16 @@ class CrmMigrationProfile(models.Model):
         return len(payloads)
 
     @api.model
-    def _sample(self, run, obj):
-        """Payloads of up to SAMPLE_SIZE staged records of ``obj``, spread over all of them."""
-        where = "source_id = %s AND entity = %s AND state != 'deleted'"
-        params = [run.source_id.id, obj.entity]
-        if obj.where:
-            where += " AND payload @> %s::jsonb"
-            params.append(json.dumps(obj.where))
-        self.env.cr.execute(f"SELECT count(*) FROM crm_migration_record WHERE {where}", params)
-        step = max(1, self.env.cr.fetchone()[0] // SAMPLE_SIZE)
-        self.env.cr.execute(f"""
-            SELECT payload FROM crm_migration_record WHERE {where} AND id %% %s = 0
-            ORDER BY id LIMIT %s
-        """, params + [step, SAMPLE_SIZE])
-        return [row[0] for row in self.env.cr.fetchall()]
-
-    @api.model
     def _standard_infos(self, obj):
         return [SourceFieldInfo(path=spec.path, key=None, label=spec.label_pt, type=spec.type,
                                 required=spec.required) for spec in obj.fields]
 
     @api.model
     def _custom_infos(self, run, obj, payloads):
-        """The account's custom fields of ``obj`` (``/Fields`` of its scope)."""
-        if obj.custom_scope is None:
-            return []
+        """The account's own fields of ``obj``, as its source defines them."""
         source = run.source_id
-        self.env.cr.execute("""
-            SELECT payload FROM crm_migration_record
-            WHERE source_id = %s AND entity = 'Fields' AND state != 'deleted'
-              AND payload @> %s::jsonb ORDER BY id
-        """, (source.id, json.dumps({"EntityId": obj.custom_scope})))
-        definitions = [row[0] for row in self.env.cr.fetchall()]
-        self.env.cr.execute(
-            "SELECT payload FROM crm_migration_record WHERE source_id = %s AND entity = 'Fields@Types'",
-            (source.id,))
-        types = {row[0]["Id"]: row[0] for row in self.env.cr.fetchall()}
-        infos = []
-        for definition in definitions:
-            key = definition["Key"]
-            rows = [row for payload in payloads[:200] for row in payload.get("OtherProperties") or ()
-                    if row.get("FieldKey") == key]
-            infos.append(source_field(definition, types, rows))
-        return infos
+
+        def staged(entity, contains=None):
+            return self.env["crm.migration.record"]._staged_payloads(source, entity, contains)
+
+        return source._spec().custom_fields.infos(staged, obj, payloads)

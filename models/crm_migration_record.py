@@ -6,8 +6,6 @@ from psycopg2.extras import Json, execute_values
 
 from odoo import api, fields, models, tools
 
-from ..mapping.converters import ConversionError, parse_datetime
-
 
 def payload_hash(payload):
     """Stable hash of a payload: equal payloads, equal hashes, whatever the key order."""
@@ -15,20 +13,18 @@ def payload_hash(payload):
     return hashlib.sha1(canonical.encode()).hexdigest()
 
 
-def source_update_time(payload):
-    """LastUpdateDate of a payload as naive UTC, or None."""
-    value = payload.get("LastUpdateDate") if isinstance(payload, dict) else None
-    if not value:
-        return None
-    try:
-        moment = parse_datetime(value)
-    except ConversionError:
-        return None
-    return moment.astimezone(timezone.utc).replace(tzinfo=None)
+def naive_utc(moment):
+    """An aware datetime as naive UTC (how Odoo stores it), or None."""
+    return moment.astimezone(timezone.utc).replace(tzinfo=None) if moment else None
 
 
 class CrmMigrationRecord(models.Model):
-    """One source record as extracted: the raw payload every phase loads from."""
+    """One source record as extracted: the raw payload every phase loads from.
+
+    Staging is read and written only through this model's methods (bulk SQL, keyed by
+    source, entity and source key); the source's spec says where a payload keeps its
+    key and its last change.
+    """
 
     _name = "crm.migration.record"
     _description = "Staged Source Record"
@@ -68,11 +64,16 @@ class CrmMigrationRecord(models.Model):
         """
         if not payloads:
             return 0, 0
+        spec = source._spec()
         rows = {}
         for payload in payloads:
-            rows[str(payload["Id"])] = (
-                source.id, entity, str(payload["Id"]), Json(payload), payload_hash(payload),
-                source_update_time(payload), "pending", run.id if run else None,
+            key = spec.record_key(payload)
+            if key is None:
+                raise ValueError(f"A staged {entity} record has no key: {str(payload)[:200]}")
+            key = str(key)
+            rows[key] = (
+                source.id, entity, key, Json(payload), payload_hash(payload),
+                naive_utc(spec.updated_at(payload)), "pending", run.id if run else None,
                 self.env.uid, self.env.uid,
             )
         result = execute_values(self.env.cr, """
@@ -115,20 +116,22 @@ class CrmMigrationRecord(models.Model):
 
         Rows a parent no longer holds are marked deleted, so they are not loaded again.
         """
+        key_of = source._spec().record_key
         rows = []
         for parent in parents:
             for row in parent.get(entity.nested_path) or ():
-                if isinstance(row, dict) and row.get("Id") is not None:
-                    rows.append(dict(row, **{entity.nested_key: row.get(entity.nested_key) or parent["Id"]}))
+                if isinstance(row, dict) and key_of(row) is not None:
+                    rows.append(dict(row, **{entity.nested_key: row.get(entity.nested_key)
+                                             or key_of(parent)}))
         result = self._upsert(source, entity.name, rows, run)
-        parent_keys = [str(parent["Id"]) for parent in parents]
+        parent_keys = [str(key_of(parent)) for parent in parents]
         if parent_keys:
             self.env.cr.execute("""
                 UPDATE crm_migration_record SET state = 'deleted'
                 WHERE source_id = %s AND entity = %s AND state != 'deleted'
                   AND payload->>%s IN %s AND NOT (source_key = ANY(%s))
             """, (source.id, entity.name, entity.nested_key, tuple(parent_keys),
-                  [str(row["Id"]) for row in rows]))
+                  [str(key_of(row)) for row in rows]))
         return result
 
     def _mark(self, state, error=None):
@@ -140,3 +143,131 @@ class CrmMigrationRecord(models.Model):
             (state, error, tuple(self.ids)),
         )
         self.invalidate_recordset(["state", "error"])
+
+    # -- reading staging -------------------------------------------------------------
+
+    @api.model
+    def _where(self, source, entity, contains=None, live=True):
+        """SQL condition and parameters of the rows of ``entity`` (holding ``contains``,
+        a JSON subset; ``live``: not deleted in the source)."""
+        where, params = ["source_id = %s", "entity = %s"], [source.id, entity]
+        if live:
+            where.append("state != 'deleted'")
+        if contains:
+            where.append("payload @> %s::jsonb")
+            params.append(json.dumps(contains))
+        return where, params
+
+    @api.model
+    def _staged_ids(self, source, entity, *, contains=None, delta_run=None, after_id=None,
+                    limit=None):
+        """Ids of the rows of ``entity`` to process, in staging order, after ``after_id``.
+
+        ``delta_run``: only rows not loaded yet or re-staged by that run's extraction (an
+        entity may feed several objects, and the first marks rows loaded).
+        """
+        where, params = self._where(source, entity, contains)
+        if delta_run:
+            where.append("(state IN ('pending', 'failed') OR extract_run_id = %s)")
+            params.append(delta_run.id)
+        if after_id:
+            where.append("id > %s")
+            params.append(after_id)
+        params.append(limit)
+        self.env.cr.execute(
+            f"SELECT id FROM crm_migration_record WHERE {' AND '.join(where)} ORDER BY id LIMIT %s",
+            params)
+        return [row[0] for row in self.env.cr.fetchall()]
+
+    @api.model
+    def _staged_count(self, source, entity, *, contains=None, delta_run=None):
+        """How many rows :meth:`_staged_ids` would give in all."""
+        where, params = self._where(source, entity, contains)
+        if delta_run:
+            where.append("(state IN ('pending', 'failed') OR extract_run_id = %s)")
+            params.append(delta_run.id)
+        self.env.cr.execute(
+            f"SELECT count(*) FROM crm_migration_record WHERE {' AND '.join(where)}", params)
+        return self.env.cr.fetchone()[0]
+
+    @api.model
+    def _sample_payloads(self, source, entity, size, contains=None):
+        """Payloads of up to ``size`` rows of ``entity``, spread evenly over all of them."""
+        step = max(1, self._staged_count(source, entity, contains=contains) // size)
+        where, params = self._where(source, entity, contains)
+        self.env.cr.execute(f"""
+            SELECT payload FROM crm_migration_record WHERE {' AND '.join(where)} AND id %% %s = 0
+            ORDER BY id LIMIT %s
+        """, params + [step, size])
+        return [row[0] for row in self.env.cr.fetchall()]
+
+    @api.model
+    def _staged_payloads(self, source, entity, contains=None):
+        """Payloads of the live rows of ``entity`` (holding ``contains``), in staging order."""
+        where, params = self._where(source, entity, contains)
+        self.env.cr.execute(
+            f"SELECT payload FROM crm_migration_record WHERE {' AND '.join(where)} ORDER BY id",
+            params)
+        return [row[0] for row in self.env.cr.fetchall()]
+
+    @api.model
+    def _payloads_by_key(self, source, entity, keys=None, live=True):
+        """``{source key: payload}`` of ``entity`` (of ``keys`` only, when given)."""
+        where, params = self._where(source, entity, live=live)
+        if keys is not None:
+            if not keys:
+                return {}
+            where.append("source_key IN %s")
+            params.append(tuple(str(key) for key in keys))
+        self.env.cr.execute(
+            f"SELECT source_key, payload FROM crm_migration_record WHERE {' AND '.join(where)}",
+            params)
+        return dict(self.env.cr.fetchall())
+
+    @api.model
+    def _payloads_with(self, source, entity, column, values, live=True):
+        """``[(source key, payload)]`` of the rows of ``entity`` whose top-level ``column``
+        holds one of ``values`` (compared as text), in staging order."""
+        values = tuple(str(value) for value in values if value is not None)
+        if not values:
+            return []
+        where, params = self._where(source, entity, live=live)
+        where.append("payload->>%s IN %s")
+        params += [column, values]
+        self.env.cr.execute(f"""
+            SELECT source_key, payload FROM crm_migration_record
+            WHERE {' AND '.join(where)} ORDER BY id
+        """, params)
+        return self.env.cr.fetchall()
+
+    @api.model
+    def _count_by(self, source, column):
+        """``{value: rows}`` of the staged rows of every entity holding ``column``."""
+        if not column:
+            return {}
+        self.env.cr.execute("""
+            SELECT payload->>%s, count(*) FROM crm_migration_record
+            WHERE source_id = %s AND payload ? %s GROUP BY 1
+        """, (column, source.id, column))
+        return dict(self.env.cr.fetchall())
+
+    # -- states ----------------------------------------------------------------------
+
+    @api.model
+    def _mark_deleted(self, source, entity, keys):
+        """Rows of ``entity`` the source deleted: never loaded again."""
+        if not keys:
+            return
+        self.env.cr.execute("""
+            UPDATE crm_migration_record SET state = 'deleted'
+            WHERE source_id = %s AND entity = %s AND source_key IN %s
+        """, (source.id, entity, tuple(str(key) for key in keys)))
+        self.invalidate_model(["state"])
+
+    @api.model
+    def _reset(self, source):
+        """Every row of ``source`` pending again (after a rollback)."""
+        self.env.cr.execute(
+            "UPDATE crm_migration_record SET state = 'pending' WHERE source_id = %s", (source.id,))
+        self.invalidate_model(["state"])
+

@@ -1,5 +1,3 @@
-import json
-
 from odoo import fields, models
 
 from .crm_migration_run import JOBS
@@ -72,32 +70,16 @@ class CrmMigrationRunPhase(models.Model):
 
     # -- staged rows -------------------------------------------------------------
 
-    def _staged_query(self, count=False, limit=None):
+    def _staged_scope(self):
+        """Where this phase's object is staged: (source, entity, options of the staging API)."""
         obj = self._object()
         run = self.run_id
-        where = ["source_id = %s", "entity = %s", "state != 'deleted'"]
-        params = [run.source_id.id, obj.entity]
-        if obj.where:
-            where.append("payload @> %s::jsonb")
-            params.append(json.dumps(obj.where))
-        if run.mode == "delta":
-            # Rows changed by this run's extraction too: an entity may feed several objects
-            # (quotes, their history and their status), and the first marks rows loaded.
-            where.append("(state IN ('pending', 'failed') OR extract_run_id = %s)")
-            params.append(run.id)
-        if not count and self.cursor:
-            where.append("id > %s")
-            params.append(int(self.cursor))
-        select = "count(*)" if count else "id"
-        query = f"SELECT {select} FROM crm_migration_record WHERE {' AND '.join(where)}"
-        if not count:
-            query += " ORDER BY id LIMIT %s"
-            params.append(limit)
-        return query, params
+        return run.source_id, obj.entity, {
+            "contains": obj.where, "delta_run": run if run.mode == "delta" else None}
 
     def _staged_count(self):
-        self.env.cr.execute(*self._staged_query(count=True))
-        return self.env.cr.fetchone()[0]
+        source, entity, options = self._staged_scope()
+        return self.env["crm.migration.record"]._staged_count(source, entity, **options)
 
     def _next_staged(self):
         """The staged records of the next batch of this phase's object."""
@@ -107,8 +89,11 @@ class CrmMigrationRunPhase(models.Model):
             limit = min(limit, self.total - self.done)
             if limit <= 0:
                 return self.env["crm.migration.record"]
-        self.env.cr.execute(*self._staged_query(limit=limit))
-        return self.env["crm.migration.record"].browse([row[0] for row in self.env.cr.fetchall()])
+        source, entity, options = self._staged_scope()
+        Record = self.env["crm.migration.record"]
+        return Record.browse(Record._staged_ids(
+            source, entity, after_id=int(self.cursor) if self.cursor else None, limit=limit,
+            **options))
 
     # -- batch processors ----------------------------------------------------------
 
@@ -117,19 +102,16 @@ class CrmMigrationRunPhase(models.Model):
         source = run.source_id
         entity = source._schema().entity(self.key)
         delta = run.mode == "delta" and entity.delta and not entity.lookup
-        page = source._client().page(
-            entity.name, after_id=int(self.cursor) if self.cursor else None,
-            expand=entity.expand, filter=entity.filter,
-            changed_since=run.changed_since if delta else None,
-        )
+        page = source._client().read_page(
+            entity, cursor=self.cursor or None, changed_since=run.changed_since if delta else None)
         created, changed = self.env["crm.migration.record"]._upsert(source, entity.name, page.records, run)
         for nested in source._schema().entities:
             if nested.nested_in == entity.name:
                 self.env["crm.migration.record"]._upsert_nested(source, nested, page.records, run)
         self._add({"created": created, "updated": changed,
                    "unchanged": len(page.records) - created - changed, "done": len(page.records)})
-        if page.last_id is not None:
-            self.cursor = str(page.last_id)
+        if page.cursor is not None:
+            self.cursor = page.cursor
         if not page.more:
             self.total = self.done
             self._finish()
@@ -191,9 +173,7 @@ class CrmMigrationRunPhase(models.Model):
         entries = self.env["crm.migration.journal"].search(domain, order="id desc", limit=500)
         if not entries:
             self.env["crm.migration.identity"].search([("run_id", "=", run.id)]).unlink()
-            self.env.cr.execute(
-                "UPDATE crm_migration_record SET state = 'pending' WHERE source_id = %s",
-                (run.source_id.id,))
+            self.env["crm.migration.record"]._reset(run.source_id)
             self._finish()
             return
         blocked = entries._undo()

@@ -1,13 +1,18 @@
 from odoo import api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import UserError, ValidationError
 
-from ..mapping.ploomes import SCHEMA as PLOOMES_SCHEMA
-from ..sources import (AuthenticationError, BadRequest, MalformedResponse, PermissionDenied,
-                       PloomesClient, SourceError)
+from ..mapping.spec import ClientConfig
+from ..sources import (SOURCES, AuthenticationError, BadRequest, DownloadRefused,
+                       InvalidConfiguration, MalformedResponse, PermissionDenied,
+                       RedirectRefused, SourceError)
 
-SCHEMAS = {"ploomes": PLOOMES_SCHEMA}
 # One client per source and process, so that its rate limiter spans every batch.
 _CLIENTS = {}
+
+
+def _default(setting):
+    """The default of a source setting: the first registered source's."""
+    return lambda self: getattr(SOURCES.default.defaults, setting)
 
 
 class CrmMigrationSource(models.Model):
@@ -20,19 +25,17 @@ class CrmMigrationSource(models.Model):
     name = fields.Char(required=True)
     active = fields.Boolean(default=True)
     kind = fields.Selection(
-        [("ploomes", "Ploomes (API)")],
-        required=True, default="ploomes",
+        lambda self: SOURCES.selection(), required=True, default=lambda self: SOURCES.default.kind,
     )
-    url = fields.Char("API URL", required=True, default="https://api2.ploomes.com")
-    api_key = fields.Char(
-        "API key", groups="base.group_system", copy=False,
-        help="Ploomes: the User-Key of an integration user with the Administrator profile.",
-    )
+    url = fields.Char("API URL", required=True, default=_default("url"))
+    api_key = fields.Char("API key", groups="base.group_system", copy=False)
+    key_help = fields.Char("About the key", compute="_compute_key_help")
     rate_limit = fields.Integer(
-        "Requests per minute", default=120,
-        help="The source's rate limit; Ploomes allows 120 requests a minute per account.",
+        "Requests per minute", default=_default("rate_limit"),
+        help="The source's rate limit (requests a minute per account).",
     )
-    page_size = fields.Integer(default=300, help="Records per API page (Ploomes caps it at 300).")
+    page_size = fields.Integer(default=_default("page_size"),
+                               help="Records per API page (at most what the source allows).")
     timeout = fields.Integer("Timeout (s)", default=60)
     retries = fields.Integer(default=6, help="Retries of a request that timed out or got 429/5xx.")
     backoff = fields.Float(
@@ -58,7 +61,7 @@ class CrmMigrationSource(models.Model):
 
     _sql_constraints = [
         ("rate_limit_positive", "CHECK(rate_limit >= 0)", "The rate limit cannot be negative."),
-        ("page_size_range", "CHECK(page_size BETWEEN 1 AND 300)", "Page size must be 1 to 300."),
+        ("page_size_positive", "CHECK(page_size > 0)", "Page size must be positive."),
         ("batch_size_positive", "CHECK(batch_size > 0)", "Batch size must be positive."),
         ("retries_positive", "CHECK(retries >= 0)", "Retries cannot be negative."),
     ]
@@ -75,27 +78,55 @@ class CrmMigrationSource(models.Model):
             source.unmatched_user_count = len(
                 source.user_match_ids.filtered(lambda match: match.state == "unmatched"))
 
+    @api.depends("kind")
+    def _compute_key_help(self):
+        for source in self:
+            help_text = SOURCES[source.kind].key_help if source.kind in SOURCES else ""
+            source.key_help = self.env._(help_text) if help_text else False  # pylint: disable=translation-not-lazy
+
+    @api.constrains("kind", "page_size")
+    def _check_page_size(self):
+        for source in self:
+            cap = source._spec().defaults.page_cap
+            if not 1 <= source.page_size <= cap:
+                raise ValidationError(self.env._(
+                    "Page size must be 1 to %(cap)s for %(kind)s.", cap=cap, kind=source._spec().label))
+
+    @api.onchange("kind")
+    def _onchange_kind(self):
+        """A new source takes the defaults of its kind (URL, rate limit, page size)."""
+        if self.kind in SOURCES:
+            defaults = SOURCES[self.kind].defaults
+            self.update({"url": defaults.url, "rate_limit": defaults.rate_limit,
+                         "page_size": defaults.page_size})
+
+    def _spec(self):
+        """The source plugin of this kind of source."""
+        self.ensure_one()
+        return SOURCES[self.kind]
+
     def _schema(self):
         """The pure-Python description of this kind of source."""
-        self.ensure_one()
-        return SCHEMAS[self.kind]
+        return self._spec().schema
+
+    def _client_config(self):
+        source = self.sudo()
+        return ClientConfig(url=source.url, key=source.api_key, rate_limit=source.rate_limit,
+                            page_size=source.page_size, timeout=source.timeout,
+                            retries=source.retries, backoff=source.backoff)
 
     def _client(self):
         """A client of the source API, ready to read."""
         self.ensure_one()
-        source = self.sudo()
-        if not source.api_key:
-            raise UserError(self.env._("Source %(name)s has no API key.", name=source.name))
-        signature = (source.url, source.api_key, source.rate_limit, source.page_size,
-                     source.timeout, source.retries, source.backoff)
-        cached = _CLIENTS.get((self.env.cr.dbname, source.id))
+        if not self.sudo().api_key:
+            raise UserError(self.env._("Source %(name)s has no API key.", name=self.name))
+        config = self._client_config()
+        signature = (self.kind, config)
+        cached = _CLIENTS.get((self.env.cr.dbname, self.id))
         if cached and cached[0] == signature:
             return cached[1]
-        client = PloomesClient(
-            source.url, source.api_key, rate_limit=source.rate_limit, page_size=source.page_size,
-            timeout=(10, source.timeout), retries=source.retries, backoff_factor=source.backoff,
-        )
-        _CLIENTS[(self.env.cr.dbname, source.id)] = (signature, client)
+        client = self._spec().make_client(config)
+        _CLIENTS[(self.env.cr.dbname, self.id)] = (signature, client)
         return client
 
     @api.model
@@ -108,6 +139,10 @@ class CrmMigrationSource(models.Model):
             (PermissionDenied, _("The API key may not read what the migration needs.")),
             (BadRequest, _("The source refused a request.")),
             (MalformedResponse, _("The source answered with something unexpected.")),
+            (InvalidConfiguration, _("The source's address or API key cannot be used as given.")),
+            (RedirectRefused, _("The source sent the request elsewhere; the API key was not "
+                                "sent after it.")),
+            (DownloadRefused, _("A file was not downloaded.")),
         )
         lead = next((text for kind, text in kinds if isinstance(exc, kind)),
                     _("The source could not be reached."))
@@ -117,7 +152,7 @@ class CrmMigrationSource(models.Model):
         """Check the URL and key; tell the admin who the key belongs to."""
         self.ensure_one()
         try:
-            user = self._client().check()
+            user = self._client().account_user()
         except SourceError as exc:
             raise UserError(self._error_message(exc)) from exc
         return {
@@ -127,7 +162,7 @@ class CrmMigrationSource(models.Model):
                 "type": "success",
                 "title": self.env._("Connection works"),
                 "message": self.env._("Connected as %(name)s (%(email)s).",
-                             name=user.get("Name"), email=user.get("Email") or "-"),
+                                      name=user.get("name"), email=user.get("email") or "-"),
             },
         }
 

@@ -1,6 +1,5 @@
 from odoo import api, fields, models
 
-from ..mapping.converters import value_at
 from ..mapping.profile import as_text, scalars
 
 VALUE_SIZE = 200
@@ -37,6 +36,7 @@ class CrmMigrationSpotCheck(models.Model):
         """Spot-check rows of the sampled records ``items`` of one batch."""
         lines = phase.run_id.map_id.line_ids.filtered(
             lambda l: l.object_key == obj.key and l.action != "skip").sorted("sequence")
+        value_at = phase.run_id.source_id._spec().value_at
         rows = []
         for rec, values, _problems, record in items:
             payload = payloads[rec.id]

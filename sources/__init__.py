@@ -1,20 +1,35 @@
-"""Source clients: read a CRM account over its API (pure Python, no Odoo)."""
+"""Source plugins, one package each, and the registry the engine reads them from.
+
+Adding a source: a new package that builds a :class:`~mapping.spec.SourceSpec`, and its
+line below.
+"""
+from ..mapping.spec import Registry
+from . import ploomes
 from .errors import (
     AuthenticationError,
     BadRequest,
+    DownloadRefused,
+    InvalidConfiguration,
     MalformedResponse,
     PermissionDenied,
+    RedirectRefused,
     SourceError,
     SourceUnavailable,
 )
-from .ploomes import PloomesClient
+
+SOURCES = Registry(
+    ploomes.SPEC,
+)
 
 __all__ = [
+    "SOURCES",
     "AuthenticationError",
     "BadRequest",
+    "DownloadRefused",
+    "InvalidConfiguration",
     "MalformedResponse",
     "PermissionDenied",
-    "PloomesClient",
+    "RedirectRefused",
     "SourceError",
     "SourceUnavailable",
 ]

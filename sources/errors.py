@@ -23,3 +23,15 @@ class SourceUnavailable(SourceError):
 
 class MalformedResponse(SourceError):
     """The source kept answering with a body that is not the expected JSON."""
+
+
+class InvalidConfiguration(SourceError, ValueError):
+    """The source's URL or key cannot be used as given (checked before any request)."""
+
+
+class RedirectRefused(SourceError):
+    """The source redirected a keyed request to another origin, which would leak the key."""
+
+
+class DownloadRefused(SourceError):
+    """A file URL was not downloaded: scheme, host or address not allowed, or too large."""

@@ -13,3 +13,4 @@ from . import test_sample
 from . import test_ploomes_sales
 from . import test_ploomes_activities
 from . import test_i18n
+from . import test_toy_source

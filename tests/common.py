@@ -1,33 +1,23 @@
-"""Shared set-up: a Ploomes sandbox over HTTP on 127.0.0.1 and a source pointing at it."""
-from odoo.tests import TransactionCase
+"""Layered test bases: :class:`SourceCase` drives the engine for any source;
+:class:`SandboxCase` is the Ploomes source, its sandbox over HTTP on 127.0.0.1."""
+from odoo.tests import TransactionCase, tagged
 
 from ..sandbox.ploomes import PloomesSandbox
 
 
-class SandboxCase(TransactionCase):
-    """A test class with its own sandbox (started once per class) and source."""
-
-    sandbox_options = {"seed": 11, "scale": 120}
+@tagged("crm_migration")
+class SourceCase(TransactionCase):
+    """A test class with one source (made once per class) and the admin's steps."""
 
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        options = {"rate_limit": 0, **cls.sandbox_options}
-        cls.sandbox = PloomesSandbox(**options).start()
-        cls.addClassCleanup(cls.sandbox.stop)
-        cls.source = cls.env["crm.migration.source"].create({
-            "name": "Sandbox",
-            "kind": "ploomes",
-            "url": cls.sandbox.base_url,
-            "api_key": cls.sandbox.key,
-            "rate_limit": 0,
-            "batch_size": 50,
-        })
+        cls.source = cls.env["crm.migration.source"].create(cls.source_values())
 
     @classmethod
-    def by_id(cls, entity):
-        """{Ploomes id: record} of one of the sandbox's entities."""
-        return {r["Id"]: r for r in cls.sandbox.dataset.iter(entity)}
+    def source_values(cls):
+        """Values of the class's source (kind, URL, key, limits)."""
+        raise NotImplementedError
 
     @classmethod
     def new_run(cls, **values):
@@ -76,3 +66,33 @@ class SandboxCase(TransactionCase):
         if source_key is not None:
             domain.append(("source_key", "=", str(source_key)))
         return self.env["crm.migration.issue"].search(domain)
+
+
+@tagged("ploomes")
+class SandboxCase(SourceCase):
+    """The Ploomes source: its own sandbox (started once per class) over HTTP."""
+
+    sandbox_options = {"seed": 11, "scale": 120}
+
+    @classmethod
+    def setUpClass(cls):
+        options = {"rate_limit": 0, **cls.sandbox_options}
+        cls.sandbox = PloomesSandbox(**options).start()
+        cls.addClassCleanup(cls.sandbox.stop)
+        super().setUpClass()
+
+    @classmethod
+    def source_values(cls):
+        return {
+            "name": "Sandbox",
+            "kind": "ploomes",
+            "url": cls.sandbox.base_url,
+            "api_key": cls.sandbox.key,
+            "rate_limit": 0,
+            "batch_size": 50,
+        }
+
+    @classmethod
+    def by_id(cls, entity):
+        """{Ploomes id: record} of one of the sandbox's entities."""
+        return {r["Id"]: r for r in cls.sandbox.dataset.iter(entity)}

@@ -110,11 +110,11 @@ class TestBrazilianPortuguese(TransactionCase):
 
     def test_converter_problems(self):
         """Problems of the pure converters are translated when logged, then formatted."""
-        from ..mapping.converters import ConversionError, convert
+        from ..mapping.converters import ConversionContext, ConversionError, convert
         from ..mapping.transform import MapLine, Problem
         line = MapLine("V", "x_n", "integer")
         with self.assertRaises(ConversionError) as caught:
-            convert(line, {"V": "abc"}, None)
+            convert(line, {"V": "abc"}, ConversionContext())
         problem = Problem(caught.exception.code, caught.exception.template, "error",
                           params=caught.exception.params, prefix="V → x_n: ")
         self.assertEqual(self.pt_env["crm.migration.loader"]._problem_text(problem),

@@ -1,10 +1,12 @@
 """pytest plugin of `make test`.
 
 * Names this checkout's modules after the checkout's root: ``sandbox.tests.x``
-  for the pure-Python suites, ``odoo.addons.crm_migration.tests.x`` under
-  pytest-odoo, whatever the folder of the clone is called (the root is an
-  Odoo addon with an ``__init__.py`` that only imports inside Odoo; Odoo loads
-  it through a symlink named ``crm_migration``, and pytest resolves symlinks).
+  for the sandbox's suite, ``crm_migration.mapping.tests.x`` and
+  ``crm_migration.sources.<source>.tests.x`` for the engine's and the sources'
+  pure suites (the checkout is the package ``crm_migration``, whose
+  ``__init__.py`` imports nothing outside Odoo), ``odoo.addons.crm_migration.tests.x``
+  under pytest-odoo, whatever the folder of the clone is called (Odoo loads it
+  through a symlink named ``crm_migration``, and pytest resolves symlinks).
 * A skipped test is not a pass: any skipped test of this addon, and any
   skipped browser test (HttpCase) of any suite, fails the session. A missing
   Chromium or websocket-client would otherwise skip every browser test silently.
@@ -15,9 +17,13 @@ from pathlib import Path
 import _pytest.pathlib
 import pytest
 
+import checkout_package
+
 ADDON = "crm_migration"
 ROOT = Path(__file__).resolve().parent.parent
 SKIPPED = []
+#: Top-level folders of the pure packages that import each other (as ``crm_migration.*``).
+PACKAGES = ("mapping", "sources")
 
 
 def _checkout_module_names(resolve, prefix):
@@ -29,6 +35,8 @@ def _checkout_module_names(resolve, prefix):
         parts = list(relative.with_suffix("").parts)
         if parts and parts[-1] == "__init__":
             parts.pop()
+        if not prefix and parts and parts[0] in PACKAGES:
+            return ROOT.parent, ".".join([ADDON, *parts])
         if not prefix:
             return ROOT, ".".join(parts)
         # The checkout's own folder name may not be a Python name (e.g. "wt-sales"), which
@@ -47,6 +55,8 @@ def pytest_load_initial_conftests(early_config, parser, args):
     odoo = early_config.pluginmanager.hasplugin("odoo") and any(
         arg.startswith("--odoo-database") for arg in args)
     prefix = ["odoo", "addons", ADDON] if odoo else []
+    if not odoo:
+        checkout_package.register()
     _pytest.pathlib.resolve_pkg_root_and_module_name = _checkout_module_names(
         _pytest.pathlib.resolve_pkg_root_and_module_name, prefix)
 

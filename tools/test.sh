@@ -18,9 +18,9 @@ DB_MIN=${2:-crm_migration_test_min}
 say() { printf '\033[1m==> %s\033[0m\n' "$*"; }
 
 say "Pure-Python suites (no Odoo, no database)"
-for pkg in sandbox sources mapping; do
+for pkg in sandbox mapping sources; do
   PYTHONPATH="$ROOT/tools:$ROOT" "$PY" -m pytest -p no:odoo -p pytest_crm_migration \
-    -p no:cacheprovider --import-mode=importlib --rootdir="$pkg/tests" -q "$pkg/tests"
+    -p no:cacheprovider --import-mode=importlib --rootdir="$pkg" -q "$pkg"
 done
 
 tools/setup.sh browser

@@ -1,7 +1,8 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
-from ..sources import PloomesClient, SourceError
+from ..mapping.spec import ClientConfig
+from ..sources import SOURCES, SourceError
 
 
 class CrmMigrationSetup(models.TransientModel):
@@ -11,12 +12,13 @@ class CrmMigrationSetup(models.TransientModel):
     _description = "New Migration"
 
     kind = fields.Selection(
-        lambda self: self.env["crm.migration.source"]._fields["kind"].selection,
-        required=True, default="ploomes",
+        lambda self: SOURCES.selection(), required=True, default=lambda self: SOURCES.default.kind,
     )
-    name = fields.Char("Source name", required=True, default=lambda self: self.env._("Ploomes account"))
-    url = fields.Char("API URL", required=True, default="https://api2.ploomes.com")
+    name = fields.Char("Source name", required=True, default=lambda self: self._default_name())
+    url = fields.Char("API URL", required=True, default=lambda self: SOURCES.default.defaults.url)
     api_key = fields.Char("API key", required=True)
+    key_label = fields.Char(compute="_compute_key_texts")
+    key_help = fields.Char(compute="_compute_key_texts")
     fallback_user_id = fields.Many2one(
         "res.users", "Fallback owner",
         help="Owner of records whose source owner has no Odoo user (optional).")
@@ -28,11 +30,36 @@ class CrmMigrationSetup(models.TransientModel):
             raise UserError(self.env._("Only administrators may connect a source: it stores an API key."))
         return super().default_get(fields_list)
 
+    def _default_name(self, kind=None):
+        spec = SOURCES[kind] if kind else SOURCES.default
+        return self.env._("%(source)s account", source=spec.schema.label)
+
+    @api.depends("kind")
+    def _compute_key_texts(self):
+        for wizard in self:
+            spec = SOURCES[wizard.kind] if wizard.kind in SOURCES else SOURCES.default
+            wizard.key_label = spec.key_label
+            wizard.key_help = self.env._(spec.key_help) if spec.key_help else False  # pylint: disable=translation-not-lazy
+
+    @api.onchange("kind")
+    def _onchange_kind(self):
+        if self.kind in SOURCES:
+            self.url = SOURCES[self.kind].defaults.url
+            self.name = self._default_name(self.kind)
+
     def action_connect(self):
         """Check the key, save the source and open its first run."""
         self.ensure_one()
+        spec = SOURCES[self.kind]
+        config = ClientConfig(url=self.url, key=self.api_key, rate_limit=spec.defaults.rate_limit,
+                              page_size=spec.defaults.page_size, timeout=spec.defaults.timeout,
+                              retries=1, backoff=spec.defaults.backoff)
         try:
-            PloomesClient(self.url, self.api_key, retries=1).check()
+            client = spec.make_client(config)
+            try:
+                client.account_user()
+            finally:
+                client.close()
         except SourceError as exc:
             raise UserError(self.env["crm.migration.source"]._error_message(exc)) from exc
         source = self.env["crm.migration.source"].create({

@@ -1,6 +1,6 @@
 """An in-memory destination for the converters' tests: what Odoo answers, held in dicts."""
-from mapping.converters import ConversionContext
-from mapping.transform import ProblemCollector
+from crm_migration.mapping.converters import ConversionContext
+from crm_migration.mapping.transform import ProblemCollector
 
 
 class MemoryContext(ProblemCollector, ConversionContext):
@@ -8,7 +8,8 @@ class MemoryContext(ProblemCollector, ConversionContext):
 
     users = {7: 70}
 
-    def __init__(self, identities=None, staged=None, lookups=None):
+    def __init__(self, identities=None, staged=None, lookups=None, spec=None):
+        self.spec = spec or self.spec
         self.identities = identities or {}
         self.staged = staged or {}
         self.lookups = lookups or {}

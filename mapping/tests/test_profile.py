@@ -1,7 +1,7 @@
 """Profiling: value patterns, counts, samples, bounded memory, payload paths."""
 import pytest
 
-from mapping.profile import (DISTINCT_CAP, SAMPLE_COUNT, SAMPLE_LENGTH, FieldProfile, Profiler,
+from crm_migration.mapping.profile import (DISTINCT_CAP, SAMPLE_COUNT, SAMPLE_LENGTH, FieldProfile, Profiler,
                              patterns_of, profile_object, profile_values)
 
 
@@ -106,28 +106,6 @@ def test_distinct_count_is_capped_and_state_stays_bounded():
 def test_distinct_below_the_cap_is_exact():
     profile = profile_values(str(i % 500) for i in range(20_000))
     assert (profile.distinct, profile.distinct_capped) == (500, False)
-
-
-def test_profile_object_reads_custom_rows_and_plain_paths():
-    key = "contact_0A1B"
-    payloads = [
-        {"Name": "Padaria Sol", "Phones": [{"PhoneNumber": "(11) 3842-6671"}],
-         "OtherProperties": [{"FieldKey": key, "StringValue": "110.042.490.114",
-                              "IntegerValue": None}]},
-        {"Name": "Frio Sul", "Phones": [],
-         "OtherProperties": [{"FieldKey": "other", "StringValue": "x"}]},
-        {"Name": "", "OtherProperties": [
-            {"FieldKey": key, "StringValue": None, "ObjectValueId": 7,
-             "ObjectValueName": "Isento"}]},
-    ]
-    paths = ["Name", "Phones", f"OtherProperties/{key}"]
-    profiles = profile_object(payloads, paths)
-    assert profiles["Name"].filled == 2
-    assert profiles["Phones"].samples == ("(11) 3842-6671",)
-    assert profiles["Phones"].patterns["phone"] == 1.0
-    custom = profiles[f"OtherProperties/{key}"]
-    assert (custom.total, custom.filled) == (3, 2)
-    assert custom.samples == ("110.042.490.114", "Isento")  # option rows show their name
 
 
 def test_never_filled_field_has_zero_fill_rate():

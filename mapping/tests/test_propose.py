@@ -4,10 +4,26 @@ from pathlib import Path
 
 import pytest
 
-from mapping.lexicon import similarity, synonym_score, tokens
-from mapping.profile import FieldProfile, SourceFieldInfo, profile_values
-from mapping.propose import (NAME_LENGTH, NEW_TTYPES, ODOO_TARGETS, THRESHOLD, Reason, TargetField,
-                             compatibility, field_name, propose_field, propose_object, slug)
+from crm_migration.mapping.lexicon import similarity, synonym_score, tokens
+from crm_migration.mapping.profile import FieldProfile, SourceFieldInfo, profile_values
+from crm_migration.mapping import propose
+from crm_migration.mapping.propose import (NAME_LENGTH, NEW_TTYPES, ODOO_TARGETS, THRESHOLD, Reason,
+                                           TargetField, compatibility, slug)
+
+#: The prefix of new fields these cases were written with (a source's own, as its schema gives).
+PREFIX = "x_ploomes_"
+
+
+def field_name(label, prefix=PREFIX, taken=frozenset()):
+    return propose.field_name(label, prefix, taken)
+
+
+def propose_field(*args, prefix=PREFIX, **kwargs):
+    return propose.propose_field(*args, prefix=prefix, **kwargs)
+
+
+def propose_object(*args, prefix=PREFIX, **kwargs):
+    return propose.propose_object(*args, prefix=prefix, **kwargs)
 
 PARTNER = ODOO_TARGETS["res.partner"]
 LEAD = ODOO_TARGETS["crm.lead"]

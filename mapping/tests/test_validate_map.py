@@ -1,6 +1,6 @@
 """Map validation: every kind of bad map is an error before confirmation, not a crash later."""
-from mapping.profile import SourceFieldInfo, profile_values
-from mapping.propose import ODOO_TARGETS, MapLineSpec, TargetField, propose_object, validate_map
+from crm_migration.mapping.profile import SourceFieldInfo, profile_values
+from crm_migration.mapping.propose import ODOO_TARGETS, MapLineSpec, TargetField, propose_object, validate_map
 
 TARGETS = {model: ODOO_TARGETS[model] for model in ("res.partner", "crm.lead")}
 NAMED = {"companies": ["is_company"], "deals": []}

@@ -1,7 +1,9 @@
 """``PloomesSandbox``: one deterministic Ploomes account served over HTTP on localhost."""
 
 import threading
-from collections import Counter
+import time
+from collections import Counter, deque
+from dataclasses import dataclass
 
 from .api import PloomesApi
 from .catalog import Catalog
@@ -14,12 +16,28 @@ from .query import QueryEngine
 from .ratelimit import RateLimiter
 from .server import SandboxServer
 
+LOG_SIZE = 10_000
+REDIRECT_STATUSES = (301, 302, 303, 307, 308)
+
+
+@dataclass
+class LoggedRequest:
+    """A request to the API or the files, as the sandbox received it."""
+
+    at: float  # time.monotonic() on arrival
+    method: str
+    path: str  # with its query string
+    keyed: bool  # whether it carried a User-Key header (right or wrong)
+    status: int | None = None  # None: no answer (dropped connection, or still in flight)
+    fault: str | None = None  # the fault applied to it
+
 
 class PloomesSandbox:
     """A local Ploomes API: ``start()`` serves it in a background thread.
 
     ``behaviour`` keywords (see ``config.Behaviour``): ``page_cap``, ``top_over_cap``,
-    ``next_link``, ``error_style``, ``retry_after``, ``key_lookup``.
+    ``next_link``, ``error_style``, ``retry_after``, ``key_lookup``. Test controls:
+    ``inject`` (faults), ``redirect``, ``mutate``, ``stats`` and ``request_log``.
     """
 
     def __init__(self, seed=1, scale=100, key="sandbox-key", port=0, rate_limit=120,
@@ -38,6 +56,8 @@ class PloomesSandbox:
         self.dataset = Dataset(self.seed, self.catalog)
         self.stopping = threading.Event()
         self._counters = Counter()
+        self._log = deque(maxlen=LOG_SIZE)
+        self._redirects = deque()
         self._lock = threading.Lock()
         self._thread = None
 
@@ -70,6 +90,31 @@ class PloomesSandbox:
     def inject(self, fault, count=1):
         """The next ``count`` API requests get ``fault`` (``"500"``, ``"slow:2"``...)."""
         return self.faults.inject(fault, count)
+
+    def redirect(self, location, count=1, status=302):
+        """The next ``count`` API or file requests are answered ``status`` to ``location``."""
+        if int(status) not in REDIRECT_STATUSES:
+            raise ValueError(f"status must be one of {REDIRECT_STATUSES}")
+        with self._lock:
+            self._redirects.extend([(str(location), int(status))] * int(count))
+            return len(self._redirects)
+
+    def next_redirect(self):
+        """(location, status) of the next queued redirect, or None."""
+        with self._lock:
+            return self._redirects.popleft() if self._redirects else None
+
+    def request_log(self):
+        """The last API and file requests (control endpoints excepted), oldest first."""
+        with self._lock:
+            return list(self._log)
+
+    def log_request(self, method, path, keyed):
+        """Log a request on arrival; the server fills in its status and fault."""
+        entry = LoggedRequest(time.monotonic(), method, path, keyed)
+        with self._lock:
+            self._log.append(entry)
+        return entry
 
     def mutate(self, entity="Contacts", touch=0, add=0, delete=0):
         """Change records after start; see ``Dataset.mutate``."""

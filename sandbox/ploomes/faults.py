@@ -5,7 +5,8 @@ The n-th API request draws from a PRNG seeded by (seed, n), so the same sequence
 requests meets the same faults. Injected faults (``inject``) are served first.
 
 * ``429``: status 429 with ``Retry-After: <param, default 1>``; ``429noretry``: without it.
-* ``500``: OData error body; ``502``/``503``: an HTML page, as a gateway would send.
+* ``408``/``500``: an error body in the configured style; ``502``/``503``/``504``: an HTML
+  page, as a gateway would send.
 * ``drop``: the connection is closed without any response.
 * ``slow``: the answer comes after ``param`` seconds (default 35), past a client timeout.
 * ``truncate``: 200 with the first half of the body (Content-Length matches the cut).
@@ -22,7 +23,8 @@ from dataclasses import dataclass
 from .rng import rng
 
 DEFAULT_PARAM = {"429": 1.0, "slow": 35.0}  # Retry-After seconds / sleep seconds
-NAMES = ("429", "429noretry", "500", "502", "503", "drop", "slow", "truncate", "malformed", "shift")
+NAMES = ("408", "429", "429noretry", "500", "502", "503", "504", "drop", "slow", "truncate", "malformed",
+         "shift")
 
 
 @dataclass(frozen=True)

@@ -4,6 +4,7 @@ Outside the Ploomes surface (no User-Key, never faulted):
 
 * ``POST /_sandbox/mutate`` body ``{"entity": "Contacts", "touch": 3, "add": 2, "delete": 1}``
 * ``POST /_sandbox/inject`` body ``{"fault": "500", "count": 1}``
+* ``POST /_sandbox/redirect`` body ``{"location": "http://…", "count": 1, "status": 302}``
 * ``GET /_sandbox/stats``
 * ``GET /_files/<attachment id>/<file name>`` and ``GET /_files/documents/<name>``
 """
@@ -16,8 +17,9 @@ from urllib.parse import unquote
 
 from .api import Response, parse_query
 
-STATUS_FAULTS = {"429": 429, "429noretry": 429, "500": 500, "502": 502, "503": 503}
-HTML_STATUS = {502: "502 Bad Gateway", 503: "503 Service Unavailable"}
+STATUS_FAULTS = {"408": 408, "429": 429, "429noretry": 429, "500": 500, "502": 502, "503": 503, "504": 504}
+HTML_STATUS = {502: "502 Bad Gateway", 503: "503 Service Unavailable", 504: "504 Gateway Timeout"}
+FAULT_MESSAGES = {408: "The request timed out.", 429: "Too many requests.", 500: "An error has occurred."}
 
 
 class Handler(BaseHTTPRequestHandler):
@@ -26,6 +28,7 @@ class Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
     server_version = "Microsoft-IIS/10.0"
     sys_version = ""
+    _entry = None  # the request-log entry of the request being answered
 
     def log_message(self, *_args):
         """Quiet: tests and benchmarks would drown in access logs."""
@@ -41,16 +44,24 @@ class Handler(BaseHTTPRequestHandler):
     # -- verbs --------------------------------------------------------------------------
     def do_GET(self):
         path, _, query = self.path.partition("?")
+        self._entry = None
         if path.startswith("/_sandbox/"):
             return self._control("GET", path)
+        self._entry = self.app.log_request(self.command, self.path, "User-Key" in self.headers)
+        redirect = self.app.next_redirect()
+        if redirect:
+            location, status = redirect
+            return self._write(status, b"", "text/plain", {"Location": location})
         if path.startswith("/_files/"):
             return self._file(path)
         return self._api(path, query)
 
     def do_POST(self):
         path = self.path.partition("?")[0]
+        self._entry = None
         if path.startswith("/_sandbox/"):
             return self._control("POST", path)
+        self._entry = self.app.log_request(self.command, self.path, "User-Key" in self.headers)
         return self._read_only()
 
     do_PATCH = do_PUT = do_DELETE = do_POST
@@ -77,22 +88,22 @@ class Handler(BaseHTTPRequestHandler):
         fault = app.faults.next()
         name = fault.name if fault else None
         if name in STATUS_FAULTS:
-            app.faults.record(fault)
+            self._record(fault)
             return self._send(self._fault_response(fault), api=True)
         if name == "drop":
-            app.faults.record(fault)
+            self._record(fault)
             return self._drop()
         if name == "slow":
-            app.faults.record(fault)
+            self._record(fault)
             app.stopping.wait(fault.param)
         shift = 0
         if name == "shift" and self._paged(query):
-            app.faults.record(fault)
+            self._record(fault)
             shift = fault.shift
         resp = app.api.get(path, query, shift)
         body, ctype = resp.encode()
         if name in ("truncate", "malformed") and resp.status == 200:
-            app.faults.record(fault)
+            self._record(fault)
             body = body[:len(body) // 2] if name == "truncate" else body[:-1] + b",}"
         self._write(resp.status, body, ctype, resp.headers, api=True)
 
@@ -101,10 +112,15 @@ class Handler(BaseHTTPRequestHandler):
         if status in HTML_STATUS:
             page = f"<html><head><title>{HTML_STATUS[status]}</title></head><body><h1>{HTML_STATUS[status]}</h1></body></html>"
             return Response(status, page.encode(), {"Content-Type": "text/html"})
-        resp = self.app.api.error(status, "An error has occurred." if status == 500 else "Too many requests.")
+        resp = self.app.api.error(status, FAULT_MESSAGES[status])
         if fault.name == "429":
             resp.headers["Retry-After"] = str(max(1, math.ceil(fault.param)))
         return resp
+
+    def _record(self, fault):
+        """Count an applied fault and note it in the request log."""
+        self.app.faults.record(fault)
+        self._entry.fault = fault.name
 
     @staticmethod
     def _paged(query):
@@ -137,6 +153,10 @@ class Handler(BaseHTTPRequestHandler):
             elif method == "POST" and action == "inject":
                 body = self._json_body()
                 result = {"queued": self.app.inject(body["fault"], body.get("count", 1))}
+            elif method == "POST" and action == "redirect":
+                body = self._json_body()
+                result = {"queued": self.app.redirect(body["location"], body.get("count", 1),
+                                                      body.get("status", 302))}
             else:
                 return self._send(Response(404, {"error": f"unknown control endpoint {method} {path}"}))
         except (ValueError, KeyError, TypeError) as exc:
@@ -165,6 +185,8 @@ class Handler(BaseHTTPRequestHandler):
     def _write(self, status, body, ctype, headers, api=False):
         if api:
             self.app.count(status)
+        if self._entry:
+            self._entry.status = status
         try:
             self.send_response(status)
             self.send_header("Content-Type", ctype)

@@ -11,14 +11,15 @@ from sandbox.ploomes.ratelimit import RateLimiter
 from sandbox.tests.helpers import Client, odata
 
 
-@pytest.mark.parametrize("fault, status", [("429", 429), ("429noretry", 429), ("500", 500), ("502", 502), ("503", 503)])
+@pytest.mark.parametrize("fault, status", [("408", 408), ("429", 429), ("429noretry", 429), ("500", 500),
+                                           ("502", 502), ("503", 503), ("504", 504)])
 def test_status_faults(fresh, fault, status):
     sb, c = fresh()
     sb.inject(fault)
     resp = c.get("/Contacts", **odata(top=1))
     assert resp.status_code == status
     assert ("Retry-After" in resp.headers) == (fault == "429")
-    if status in (502, 503):
+    if status in (502, 503, 504):
         assert resp.headers["Content-Type"].startswith("text/html")
     else:
         assert "error" in resp.json()
@@ -143,3 +144,41 @@ def test_control_inject_endpoint(fresh):
     assert stats["faults"] == {"503": 2} and stats["requests"] == 3 and stats["responses"] == {"200": 1, "503": 2}
     bad = requests.post(f"{sb.base_url}/_sandbox/inject", json={"fault": "nope"}, timeout=5)
     assert bad.status_code == 400
+
+
+def test_request_log_records_arrival_status_and_fault(fresh):
+    sb, c = fresh()
+    sb.inject("503")
+    sb.inject("drop")
+    c.get("/Contacts", **odata(top=1))
+    with pytest.raises(requests.exceptions.ConnectionError):
+        c.get("/Deals")
+    requests.get(f"{sb.base_url}/Users", timeout=5)
+    att = sb.dataset.get("Attachments", next(sb.dataset.ids("Attachments")), expand=False)
+    requests.get(att["Url"], timeout=5)
+    requests.get(f"{sb.base_url}/_sandbox/stats", timeout=5)
+    log = sb.request_log()
+    assert [(e.method, e.path.partition("?")[0], e.status, e.fault, e.keyed) for e in log] == [
+        ("GET", "/Contacts", 503, "503", True), ("GET", "/Deals", None, "drop", True),
+        ("GET", "/Users", 401, None, False), ("GET", att["Url"][len(sb.base_url):], 200, None, False)]
+    assert log[0].path == "/Contacts?%24top=1"
+    assert [e.at for e in log] == sorted(e.at for e in log)
+
+
+def test_redirects_on_demand(fresh):
+    sb, c = fresh()
+    assert sb.redirect("/Users?$top=1", status=307) == 1
+    resp = c.get("/Contacts", **odata(top=5))
+    assert [r.status_code for r in resp.history] == [307] and len(resp.json()["value"]) == 1
+    assert [(e.path, e.status) for e in sb.request_log()] == [("/Contacts?%24top=5", 307),
+                                                               ("/Users?$top=1", 200)]
+    queued = requests.post(f"{sb.base_url}/_sandbox/redirect", timeout=5,
+                           json={"location": "http://127.0.0.1:9/elsewhere", "count": 2})
+    assert queued.json() == {"queued": 2}
+    att = sb.dataset.get("Attachments", next(sb.dataset.ids("Attachments")), expand=False)
+    for url in (f"{sb.base_url}/Deals", att["Url"]):
+        resp = requests.get(url, allow_redirects=False, timeout=5)
+        assert resp.status_code == 302 and resp.headers["Location"] == "http://127.0.0.1:9/elsewhere"
+    assert c.get("/Deals").status_code == 200
+    with pytest.raises(ValueError):
+        sb.redirect("/x", status=200)

@@ -1,13 +1,16 @@
-"""Converters that need no Odoo, with an in-memory destination."""
+"""Converters on Ploomes payloads that need no Odoo, with an in-memory destination."""
 import pytest
 
-from mapping.converters import ConversionError, convert
-from mapping.tests.memory import MemoryContext as BaseContext
-from mapping.transform import MapLine, transform_record
+from crm_migration.sources.ploomes import SPEC
+from crm_migration.mapping.converters import ConversionError, convert
+from crm_migration.mapping.tests.memory import MemoryContext as BaseContext
+from crm_migration.mapping.transform import MapLine, transform_record
 
 
 class MemoryContext(BaseContext):
     """The shared in-memory destination, with recognizable phone formatting."""
+
+    spec = SPEC
 
     def phone_format(self, number, country_code):
         return f"fmt:{number}"

@@ -1,15 +1,17 @@
 """The ``custom`` converter: OtherProperties rows into every kind of Odoo field."""
 import pytest
 
-from mapping.converters import ConversionError, convert
-from mapping.tests.memory import MemoryContext
-from mapping.transform import MapLine, transform_record
+from crm_migration.mapping.converters import ConversionError, convert
+from crm_migration.mapping.tests.memory import MemoryContext
+from crm_migration.sources.ploomes import SPEC
+from crm_migration.mapping.transform import MapLine, transform_record
 
 KEY = "contact_0A1B2C3D"
 OPTIONS = "Fields@OptionsTables@Options"
 
 
 class Context(MemoryContext):
+    spec = SPEC
     """The shared in-memory destination, with e-mail, HTML and phone helpers."""
 
     users = {40000102: 7}

@@ -1,7 +1,9 @@
 """Ploomes /Fields records as source fields."""
 import pytest
 
-from mapping.ploomes_fields import (FIELD_TYPES, SOURCE_TYPES, custom_values, field_type,
+from crm_migration.mapping.profile import profile_object
+from crm_migration.sources.ploomes import SPEC
+from crm_migration.sources.ploomes.fields import (FIELD_TYPES, SOURCE_TYPES, custom_values, field_type,
                                     source_field)
 
 DEAL_FIELD = {  # ploomes-api.md §6.9
@@ -87,3 +89,25 @@ def test_custom_values_are_the_rows_of_one_key():
         {"FieldKey": "a", "ObjectValueId": 2}]}
     assert [row["ObjectValueId"] for row in custom_values(payload, "a")] == [1, 2]
     assert custom_values({}, "a") == []
+
+
+def test_profile_object_reads_custom_rows_and_plain_paths():
+    key = "contact_0A1B"
+    payloads = [
+        {"Name": "Padaria Sol", "Phones": [{"PhoneNumber": "(11) 3842-6671"}],
+         "OtherProperties": [{"FieldKey": key, "StringValue": "110.042.490.114",
+                              "IntegerValue": None}]},
+        {"Name": "Frio Sul", "Phones": [],
+         "OtherProperties": [{"FieldKey": "other", "StringValue": "x"}]},
+        {"Name": "", "OtherProperties": [
+            {"FieldKey": key, "StringValue": None, "ObjectValueId": 7,
+             "ObjectValueName": "Isento"}]},
+    ]
+    paths = ["Name", "Phones", f"OtherProperties/{key}"]
+    profiles = profile_object(payloads, paths, SPEC.value_at, SPEC.row_value)
+    assert profiles["Name"].filled == 2
+    assert profiles["Phones"].samples == ("(11) 3842-6671",)
+    assert profiles["Phones"].patterns["phone"] == 1.0
+    custom = profiles[f"OtherProperties/{key}"]
+    assert (custom.total, custom.filled) == (3, 2)
+    assert custom.samples == ("110.042.490.114", "Isento")  # option rows show their name

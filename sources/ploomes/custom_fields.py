@@ -3,7 +3,7 @@
 ``custom`` reads the value column of the source type and converts it to the
 target field type. Its ``params``:
 
-* ``type``: source type (``mapping.ploomes_fields.SOURCE_TYPES``);
+* ``type``: source type (``mapping.schema.SOURCE_TYPES``);
 * ``ttype``: Odoo type of the target field;
 * ``options``: ``{str(option id): selection key}`` for an option field sent to a selection;
 * ``entity``: staging entity of the records a reference resolves to (defaults:
@@ -21,9 +21,12 @@ from types import SimpleNamespace
 
 from stdnum.br import cnpj, cpf
 
-from .converters import (CONVERTERS, ConversionError, clean_phone, converter, is_empty,
-                         parse_datetime, register_kind)
-from .messages import _
+from ...mapping.converters import (ConversionError, Converters, clean_phone, is_empty,
+                                   parse_datetime, register_kind)
+from ...mapping.messages import _
+
+CONVERTERS = Converters()
+converter = CONVERTERS.register
 
 #: Where the value of each source type is in an ``OtherProperties`` row, first non-null wins.
 VALUE_COLUMNS = {
@@ -73,7 +76,7 @@ def convert_custom(value, line, record, ctx):
     if via:
         shim = SimpleNamespace(source=line.source, target=line.target, converter=via,
                                params=line.params)
-        return CONVERTERS[via](cell, shim, record, ctx)
+        return ctx.converters[via](cell, shim, record, ctx)
     try:
         convert = TO_TTYPE[ttype]
     except KeyError:
@@ -132,14 +135,14 @@ def to_char(value, row, line, record, ctx):
 def to_html(value, row, line, record, ctx):
     """Sanitized HTML (plain text is turned into paragraphs)."""
     text = to_text(value, row, line, record, ctx)
-    return CONVERTERS["html"](text, line, record, ctx)[line.target]
+    return ctx.converters["html"](text, line, record, ctx)[line.target]
 
 
 def to_integer(value, row, line, record, ctx):
     if line.params["type"] == "color":
-        return CONVERTERS["color"](value, line, record, ctx)[line.target]
+        return ctx.converters["color"](value, line, record, ctx)[line.target]
     reject_boolean(value, "a whole number")
-    return CONVERTERS["integer"](value, line, record, ctx)[line.target]
+    return ctx.converters["integer"](value, line, record, ctx)[line.target]
 
 
 def to_float(value, row, line, record, ctx):
@@ -148,14 +151,14 @@ def to_float(value, row, line, record, ctx):
         moment = parse_datetime(value)
         return moment.hour + moment.minute / 60
     reject_boolean(value, "a number")
-    return CONVERTERS["float"](value, line, record, ctx)[line.target]
+    return ctx.converters["float"](value, line, record, ctx)[line.target]
 
 
 def to_boolean(value, row, line, record, ctx):
     if isinstance(value, bool):
         return value
     if isinstance(value, str):
-        return CONVERTERS["boolean"](value, line, record, ctx)[line.target]
+        return ctx.converters["boolean"](value, line, record, ctx)[line.target]
     if value in (0, 1):
         return bool(value)
     raise ConversionError("not_a_boolean", _("%(value)r is not yes/no."), value=value)
@@ -172,14 +175,14 @@ def to_date(value, row, line, record, ctx):
         return checked_day(year, month, day, value)
     if ISO_DAY.fullmatch(text):
         return checked_day(int(text[:4]), int(text[5:7]), int(text[8:]), value)
-    return CONVERTERS["date"](text, line, record, ctx)[line.target]
+    return ctx.converters["date"](text, line, record, ctx)[line.target]
 
 
 def to_datetime(value, row, line, record, ctx):
     """A date-time with its offset, in UTC."""
     if not isinstance(value, str):
         raise ConversionError("not_a_date", _("%(value)r is not a date."), value=value)
-    return CONVERTERS["datetime"](value, line, record, ctx)[line.target]
+    return ctx.converters["datetime"](value, line, record, ctx)[line.target]
 
 
 def to_selection(value, row, line, record, ctx):

@@ -1,13 +1,15 @@
 """The sales converters and schema (no Odoo)."""
 import pytest
 
-from mapping import ploomes, ploomes_sales
-from mapping.converters import CONVERTERS, ConversionError, convert
-from mapping.tests.memory import MemoryContext
-from mapping.transform import MapLine
+from crm_migration.sources import ploomes
+from crm_migration.sources.ploomes import sales as ploomes_sales
+from crm_migration.mapping.converters import ConversionError, convert
+from crm_migration.mapping.tests.memory import MemoryContext
+from crm_migration.mapping.transform import MapLine
 
 
 class SalesContext(MemoryContext):
+    spec = ploomes.SPEC
     """The shared in-memory destination, with units of measure."""
 
     def __init__(self, identities=None, staged=None, uoms=None):
@@ -35,7 +37,7 @@ def codes(problems):
 def test_every_sales_converter_is_registered_and_every_object_ordered():
     for obj in ploomes_sales.OBJECTS:
         for spec in obj.fields:
-            assert spec.converter in CONVERTERS, (obj.key, spec.path)
+            assert spec.converter in ploomes.CONVERTERS, (obj.key, spec.path)
     keys = [obj.key for obj in ploomes.SCHEMA.objects]
     assert keys.index("products") < keys.index("deals") < keys.index("quotes")
     assert keys.index("quotes") < keys.index("quote_sections") < keys.index("quote_lines") \

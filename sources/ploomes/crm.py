@@ -1,8 +1,10 @@
 """Ploomes CRM core: users, tags, companies, people, pipelines and deals."""
-from . import automations  # noqa: F401  (registers the automation converters)
-from .converters import convert_ref, converter, is_empty, value_at
-from .messages import _
+from ...mapping.converters import Converters, convert_ref, is_empty, value_at
+from ...mapping.messages import _
 from .schema import Entity, SourceField as F, SourceObject
+
+CONVERTERS = Converters()
+converter = CONVERTERS.register
 
 DEAL_OPEN, DEAL_WON, DEAL_LOST = 1, 2, 3
 

@@ -1,16 +1,18 @@
 """History converters and values of the Ploomes activities domain, without Odoo."""
 import pytest
 
-from mapping.converters import ConversionError, convert
-from mapping.ploomes import SCHEMA
-from mapping.ploomes_activities import (HistoryContext, activity_kind, attachment_owner,
+from crm_migration.mapping.converters import ConversionError, convert
+from crm_migration.sources.ploomes import SCHEMA, SPEC
+from crm_migration.sources.ploomes.activities import (HistoryContext, activity_kind, attachment_owner,
                                         coordinates, display_address, email_addresses, headline,
                                         meeting_stop, plain_words, time_span, utc_string)
-from mapping.transform import MapLine, ProblemCollector
+from crm_migration.mapping.transform import MapLine, ProblemCollector
 
 
 class MemoryHistory(ProblemCollector, HistoryContext):
     """Identities, users and partners held in dicts; unknown addresses get new ids."""
+
+    spec = SPEC
 
     def __init__(self, identities=None, partners=None):
         self.identities = identities or {}

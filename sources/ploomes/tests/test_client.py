@@ -3,10 +3,10 @@ import itertools
 from datetime import datetime, timezone
 
 import pytest
+from crm_migration.sources import AuthenticationError, BadRequest, SourceUnavailable
+from crm_migration.sources.ploomes.client import PloomesClient, RateLimiter
 
 from sandbox.ploomes import PloomesSandbox
-from sources import AuthenticationError, BadRequest, PloomesClient, SourceUnavailable
-from sources.ploomes import RateLimiter
 
 
 @pytest.fixture(scope="module")

@@ -1,20 +1,20 @@
 """Loaders of the Ploomes history: activity types, tasks, interaction records, e-mails
 and attachments, with their original dates and authors, without notifying anyone."""
-from collections import defaultdict, namedtuple
+from collections import defaultdict
 
 from markupsafe import Markup
 
 from odoo import models
 from odoo.tools import email_normalize, human_size
 
-from ..mapping.converters import is_empty, value_at
-from ..mapping.ploomes_activities import (ACTIVITY_TYPES, EMAIL_NOT_SENT, HistoryContext,
+from ....mapping.converters import is_empty, value_at
+from ..activities import (ACTIVITY_TYPES, EMAIL_NOT_SENT, HistoryContext,
                                           activity_kind, attachment_owner, coordinates,
                                           display_address, email_addresses, headline,
                                           meeting_stop, utc_string)
-from ..mapping.transform import Problem
-from ..sources import SourceError
-from .crm_migration_loader import QUIET, OdooConversionContext
+from ....mapping.transform import Problem
+from ...errors import SourceError
+from ....models.crm_migration_loader import QUIET, OdooConversionContext, Target
 
 #: Writing history must not notify, invite, remind or send anything.
 HISTORY_QUIET = dict(
@@ -29,8 +29,6 @@ ADDRESSES = "Emails@Addresses"
 #: Category of the Odoo activity types a kind falls back to when its XML id is gone.
 KIND_CATEGORIES = {"call": "phonecall", "meeting": "meeting", "upload": "upload_file"}
 
-#: What a history record becomes: an Odoo model (None: skipped) and its values.
-Target = namedtuple("Target", "model values")
 
 
 class HistoryConversionContext(OdooConversionContext, HistoryContext):
@@ -184,21 +182,25 @@ class CrmMigrationLoaderHistory(models.AbstractModel):
     _description = "Migration Loader: History"
 
     CONVERSION_CONTEXT = HistoryConversionContext
+    SPOT_CHECK = False
 
-    def _references(self, lines, payloads):
+    def _quiet(self):
+        return HISTORY_QUIET
+
+    def _references(self, ctx, lines, payloads):
         """The base references, plus the contacts that history items fall back on."""
-        refs = super()._references(lines, payloads)
+        refs = super()._references(ctx, lines, payloads)
         for line in lines:
             if line.converter == "history_record":
                 path = line.params.get("contact_path", "ContactId")
                 refs["Contacts"].update(value_at(payload, path) for payload in payloads)
         return refs
 
-    def _transform(self, ctx, obj, lines, staged):
+    def _targets(self, ctx, obj, lines, staged):
         """[(staged record, Target, problems)]; problems met while shaping count too."""
         result = []
         payloads = ctx.payloads(staged)
-        for rec, values, problems in super()._transform(ctx, obj, lines, staged):
+        for rec, values, problems in self._transform(ctx, obj, lines, staged):
             if not values.get("create_date"):
                 values.pop("create_date", None)
             ctx.problems = problems
@@ -209,71 +211,6 @@ class CrmMigrationLoaderHistory(models.AbstractModel):
     def _shape(self, ctx, obj, payload, values):
         """What a record becomes; one that belongs to no loaded record is skipped."""
         return Target(obj.model if values.get("res_id") else None, values)
-
-    def _prepare(self, phase, model, to_create, to_update):
-        """Last step before writing: (to create, to update, failed [(rec, problems, code,
-        message)])."""
-        return to_create, to_update, []
-
-    # -- loading ---------------------------------------------------------------------
-
-    def _load_batch(self, phase, obj, staged):
-        run = phase.run_id
-        ctx = self._conversion_context(run)
-        ctx.phase_key = phase.key
-        known = self.env["crm.migration.identity"]._resolve(
-            run.source_id, obj.identity_entity, staged.mapped("source_key"))
-        plans = defaultdict(lambda: ([], []))
-        skipped, issues = [], []
-        for rec, target, problems in self._transform(ctx, obj, run.map_id._lines_for(obj.key), staged):
-            if run.map_id.hold_conversion_errors and any(p.conversion for p in problems):
-                skipped.append((rec, problems, "held", self.env._(
-                    "Held: a value could not be converted (map option).")))
-            elif not target.model:
-                skipped.append((rec, problems, None, None))
-            else:
-                bound_model, bound_id = known.get(rec.source_key, (None, None))
-                record = self.env[target.model].browse(bound_id).exists() \
-                    if bound_model == target.model else None
-                if record:
-                    plans[target.model][1].append((rec, target.values, problems, record))
-                else:
-                    issues += self._retire(phase, obj, rec, bound_model, bound_id, target.model)
-                    plans[target.model][0].append((rec, target.values, problems))
-        counts = defaultdict(int, done=len(staged))
-        loaded, failed = {}, []
-        for model_name, (to_create, to_update) in plans.items():
-            loaded[model_name], not_loaded = self._write(phase, obj, model_name, to_create,
-                                                         to_update, counts)
-            failed += not_loaded
-        self._after_load(ctx, phase, obj, [item for items in loaded.values() for item in items])
-        for items in loaded.values():
-            verified, mismatches = self._verify(items)
-            counts["verified"] += verified
-            issues += [self._issue(phase, obj, rec, "verify_mismatch", "warning", message, record)
-                       for rec, record, message in mismatches]
-        issues += self._account(phase, obj, counts, loaded, skipped, failed)
-        self.env["crm.migration.issue"].create(issues)
-        return counts
-
-    def _write(self, phase, obj, model_name, to_create, to_update, counts):
-        """Create and update the records of one model; return (loaded items, failed)."""
-        run = phase.run_id
-        model = self.env[model_name].with_context(**HISTORY_QUIET)
-        to_create, to_update, failed = self._prepare(phase, model, to_create, to_update)
-        problems_of = {item[0].id: item[2] for item in to_create + to_update}
-        created, linked, create_failed = self._create(run, phase, obj, model, to_create)
-        updated, unchanged, update_failed = self._update(run, phase, obj, model, to_update)
-        self.env["crm.migration.identity"]._bind(
-            run.source_id, obj.identity_entity,
-            [(rec.source_key, record.id) for rec, _v, _p, record in created + linked], model_name, run)
-        for name, items in (("created", created), ("linked", linked), ("updated", updated),
-                            ("unchanged", unchanged)):
-            counts[name] += len(items)
-        failed += [(rec, problems_of[rec.id], "load_failed",
-                    self.env._("Could not be loaded: %s", exc))
-                   for rec, exc in create_failed + update_failed]
-        return created + linked + updated + unchanged, failed
 
     def _retire(self, phase, obj, rec, model, res_id, new_model):
         """What a source record became before it turned into another kind of record: an
@@ -291,27 +228,6 @@ class CrmMigrationLoaderHistory(models.AbstractModel):
         return [self._issue(phase, obj, rec, "kind_changed", "warning", self.env._(
             "It was loaded as %(old)s before and is now a %(new)s: the earlier record was "
             "left as it is.", old=record.display_name, new=new_model), record)]
-
-    def _account(self, phase, obj, counts, loaded, skipped, failed):
-        """Count, mark and log every record of a batch: loaded, skipped or failed."""
-        issues = []
-        Record = self.env["crm.migration.record"]
-        for items in loaded.values():
-            for rec, _values, problems, record in items:
-                self._count_problems(counts, problems)
-                issues += self._issue_values(phase, obj, rec, problems, record)
-            Record.browse([item[0].id for item in items])._mark("loaded")
-        for rec, problems, code, message in skipped + failed:
-            self._count_problems(counts, problems)
-            issues += self._issue_values(phase, obj, rec, problems)
-            if code:
-                issues.append(self._issue(phase, obj, rec, code, "error", message))
-                counts["errors"] += not any(p.level == "error" for p in problems)
-            reason = message or next((self._problem_text(p) for p in problems if p.level == "error"), None)
-            rec._mark("held" if code == "held" else "failed" if code else "skipped", reason)
-        counts["skipped"] += len(skipped)
-        counts["failed"] += len(failed)
-        return issues
 
 
 class CrmMigrationLoaderTask(models.AbstractModel):
@@ -580,7 +496,7 @@ class CrmMigrationLoaderAttachment(models.AbstractModel):
         for rec, values, problems in to_create:
             message = self._download(client, rec.payload, values, problems)
             if message:
-                failed.append((rec, problems, "download_failed", message))
+                failed.append((rec, problems, "download_failed", message, "error"))
             else:
                 ready_create.append((rec, values, problems))
         ready_update = []
@@ -590,7 +506,7 @@ class CrmMigrationLoaderAttachment(models.AbstractModel):
             if expected is not None and expected != record.file_size:
                 message = self._download(client, rec.payload, values, problems)
             if message:
-                failed.append((rec, problems, "download_failed", message))
+                failed.append((rec, problems, "download_failed", message, "error"))
             else:
                 ready_update.append((rec, values, problems, record))
         return ready_create, ready_update, failed

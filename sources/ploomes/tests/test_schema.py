@@ -1,5 +1,5 @@
 """The Ploomes schema: every object named in both languages of the addon."""
-from mapping import ploomes
+from crm_migration.sources import ploomes
 
 
 def test_every_object_has_an_english_and_a_portuguese_name():

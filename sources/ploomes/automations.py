@@ -3,9 +3,12 @@
 Each automation becomes an audit line: what triggers it, what it does, and
 which Odoo Automation Rule (``base_automation``) trigger and actions rebuild it.
 """
-import unicodedata
 
-from .converters import converter
+from ...mapping.converters import Converters
+from ...mapping.lexicon import fold
+
+CONVERTERS = Converters()
+converter = CONVERTERS.register
 
 #: Ploomes EntityId -> the Odoo model its records became.
 ENTITY_MODELS = {1: "res.partner", 2: "crm.lead", 4: "sale.order", 7: "sale.order",
@@ -27,12 +30,6 @@ ACTIONS = (
     (("webhook",), "webhook"),
     (("venda", "pedido", "cotacao", "proposta"), "record"),
 )
-
-
-def fold(text):
-    """Lower case without accents, for matching Portuguese words."""
-    decomposed = unicodedata.normalize("NFKD", text or "")
-    return "".join(char for char in decomposed if not unicodedata.combining(char)).lower()
 
 
 def kind_of(name, table, default):

@@ -13,10 +13,13 @@ delivery order of its goods (``stock.picking`` and ``stock.move``), left to do.
 """
 import re
 
-from .converters import (ConversionError, convert_ref, converter, is_empty, parse_datetime,
-                         value_at)
-from .messages import _
+from ...mapping.converters import (ConversionError, Converters, convert_ref, is_empty,
+                                   parse_datetime, value_at)
+from ...mapping.messages import _
 from .schema import Entity, SourceField as F, SourceObject
+
+CONVERTERS = Converters()
+converter = CONVERTERS.register
 
 SALES = ("sale",)
 INVOICING = ("account",)

@@ -9,15 +9,18 @@ The converters here ask the destination what :class:`HistoryContext` adds to
 addresses.
 """
 import re
-import unicodedata
 from datetime import timedelta, timezone
 from email.utils import getaddresses
 from html import escape
 
-from .converters import (ConversionContext, ConversionError, convert_html, converter, is_empty,
-                         parse_datetime, value_at)
-from .messages import _
+from ...mapping.converters import (ConversionContext, ConversionError, Converters, convert_html,
+                                   is_empty, parse_datetime, value_at)
+from ...mapping.lexicon import fold
+from ...mapping.messages import _
 from .schema import Entity, SourceField as F, SourceObject
+
+CONVERTERS = Converters()
+converter = CONVERTERS.register
 
 #: Odoo's standard activity types (XML ids) by kind.
 ACTIVITY_TYPES = {
@@ -73,9 +76,7 @@ class HistoryContext(ConversionContext):
 
 def plain_words(text):
     """Lower-case words without accents or punctuation: ``"E-mail"`` -> ``"e mail"``."""
-    text = unicodedata.normalize("NFKD", text or "")
-    text = "".join(char for char in text if not unicodedata.combining(char)).lower()
-    return " ".join(re.findall(r"[a-z0-9]+", text))
+    return " ".join(re.findall(r"[a-z0-9]+", fold(text)))
 
 
 def activity_kind(name):

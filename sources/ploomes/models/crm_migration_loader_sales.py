@@ -12,10 +12,10 @@ from odoo import models
 from odoo.exceptions import UserError
 from odoo.tools import float_compare, format_amount
 
-from ..mapping.converters import parse_datetime
-from ..mapping.ploomes_sales import is_cancelled_stage, left_out_by
-from .crm_migration_journal import snapshot
-from .crm_migration_loader import QUIET, OdooConversionContext
+from ....mapping.converters import parse_datetime
+from ..sales import is_cancelled_stage, left_out_by
+from ....models.crm_migration_journal import snapshot
+from ....models.crm_migration_loader import QUIET, OdooConversionContext
 
 SALES_CONTEXT = {"skip_procurement": True, "mail_notify_force_send": False}
 TOTAL_TOLERANCE = 0.01 + 1e-6  # a cent (global rounding) is not a mismatch
@@ -104,12 +104,10 @@ class CrmMigrationLoaderSaleOrder(models.AbstractModel):
                    and payloads[rec.id].get("QuoteNumber") is not None}
         if not missing:
             return
-        self.env.cr.execute("""
-            SELECT source_key, payload->>'QuoteNumber' FROM crm_migration_record
-            WHERE source_id = %s AND entity = 'Quotes' AND payload->>'QuoteNumber' IN %s
-        """, (source.id, tuple(missing)))
-        number_of = {key: number for key, number in self.env.cr.fetchall()
-                     if key != missing.get(number)}
+        rows = self.env["crm.migration.record"]._payloads_with(
+            source, "Quotes", "QuoteNumber", missing, live=False)
+        number_of = {key: str(payload["QuoteNumber"]) for key, payload in rows
+                     if key != missing.get(str(payload["QuoteNumber"]))}
         others = identities._resolve(source, "Quotes", list(number_of))
         existing = set(orders.browse([res_id for model, res_id in others.values()
                                       if model == "sale.order"]).exists().ids)
@@ -202,11 +200,8 @@ class CrmMigrationLoaderSaleLine(models.AbstractModel):
         run = phase.run_id
         payloads = staged._payloads()
         keys = {str(payload.get("QuoteId")) for payload in payloads.values()}
-        self.env.cr.execute("""
-            SELECT source_key, payload FROM crm_migration_record
-            WHERE source_id = %s AND entity = 'Quotes' AND source_key IN %s
-        """, (run.source_id.id, tuple(keys)))
-        quotes = dict(self.env.cr.fetchall())
+        quotes = self.env["crm.migration.record"]._payloads_by_key(
+            run.source_id, "Quotes", keys, live=False)
         old = [rec for rec in staged
                if (quotes.get(str(payloads[rec.id].get("QuoteId"))) or {}).get("LastReview") is False]
         if not old:
@@ -305,13 +300,10 @@ class CrmMigrationLoaderQuoteRevision(models.AbstractModel):
         by_quote = {}
         if not quote_keys:
             return by_quote
-        self.env.cr.execute("""
-            SELECT payload->>'QuoteId', payload FROM crm_migration_record
-            WHERE source_id = %s AND entity = 'Quotes@Products' AND state != 'deleted'
-              AND payload->>'QuoteId' IN %s
-        """, (self.env.context["migration_source_id"], tuple(quote_keys)))
-        for key, line in self.env.cr.fetchall():
-            by_quote.setdefault(key, []).append(line)
+        source = self.env["crm.migration.source"].browse(self.env.context["migration_source_id"])
+        for _key, line in self.env["crm.migration.record"]._payloads_with(
+                source, "Quotes@Products", "QuoteId", quote_keys):
+            by_quote.setdefault(str(line["QuoteId"]), []).append(line)
         for lines in by_quote.values():
             lines.sort(key=lambda line: (line.get("Ordination") or 0, line.get("Id") or 0))
         return by_quote
@@ -388,12 +380,9 @@ class CrmMigrationLoaderSaleState(models.AbstractModel):
 
     def _quotes_with_orders(self, quote_keys):
         """The quotes among ``quote_keys`` that a staged Ploomes order was made from."""
-        self.env.cr.execute("""
-            SELECT DISTINCT payload->>'OriginQuoteId' FROM crm_migration_record
-            WHERE source_id = %s AND entity = 'Orders' AND state != 'deleted'
-              AND payload->>'OriginQuoteId' IN %s
-        """, (self.env.context["migration_source_id"], tuple(quote_keys)))
-        return {row[0] for row in self.env.cr.fetchall()}
+        source = self.env["crm.migration.source"].browse(self.env.context["migration_source_id"])
+        return {str(order["OriginQuoteId"]) for _key, order in self.env["crm.migration.record"]
+                ._payloads_with(source, "Orders", "OriginQuoteId", quote_keys)}
 
     def _after_load(self, ctx, phase, obj, items):
         super()._after_load(ctx, phase, obj, items)
@@ -439,12 +428,9 @@ class DeliveryConversionContext(OdooConversionContext):
         keys = {str(key) for key in order_keys if key} - set(self._goods)
         if not keys:
             return
-        self.env.cr.execute("""
-            SELECT payload->>'OrderId', payload->>'ProductId' FROM crm_migration_record
-            WHERE source_id = %s AND entity = 'Orders@Products' AND state != 'deleted'
-              AND payload->>'OrderId' IN %s
-        """, (self.source.id, tuple(keys)))
-        rows = self.env.cr.fetchall()
+        rows = [(str(line["OrderId"]), _text(line.get("ProductId")))
+                for _key, line in self.env["crm.migration.record"]._payloads_with(
+                    self.source, "Orders@Products", "OrderId", keys)]
         self.prefetch("Products#variant", [product for _order, product in rows])
         self.prefetch_types([self.resolve("Products#variant", product) for _order, product in rows])
         for key in keys:
@@ -624,3 +610,8 @@ class CrmMigrationLoaderDeliveryMove(models.AbstractModel):
         if not ctx.is_goods(values["product_id"]):
             return self.env._("Its product is a service (or a combo): nothing to deliver.")
         return None
+
+
+def _text(value):
+    """A payload value as ``payload->>`` gives it: text, or None."""
+    return None if value is None else str(value)

@@ -1,13 +1,10 @@
 """Ploomes field definitions (``/Fields``) as normalized source fields, and their value rows."""
-from .converters import value_at
-from .lexicon import fold
-from .profile import SourceFieldInfo
+import json
 
-SOURCE_TYPES = (
-    "string", "text", "integer", "money", "decimal", "percent", "option", "options", "date",
-    "time", "datetime", "boolean", "cpf", "cnpj", "address", "image", "attachment", "color",
-    "user", "contact", "product", "signature", "formula", "unknown",
-)
+from ...mapping.lexicon import fold
+from ...mapping.profile import SourceFieldInfo
+from ...mapping.schema import SOURCE_TYPES  # noqa: F401  (the types field_type returns)
+
 #: Documented ``TypeId`` values (ploomes-api.md §3.11).
 FIELD_TYPES = {
     1: "string", 2: "text", 4: "integer", 5: "money", 6: "decimal", 7: "option", 8: "date",
@@ -85,4 +82,54 @@ def source_field(definition, types=None, rows=(), option_tables=None):
 
 def custom_values(payload, key):
     """The ``OtherProperties`` rows of one field key in a payload (several for a multi-select)."""
-    return value_at(payload, f"OtherProperties/{key}")
+    return [row for row in payload.get("OtherProperties") or () if row.get("FieldKey") == key]
+
+
+#: Columns of an ``OtherProperties`` row, in the order a profile shows them (names before ids).
+ROW_COLUMNS = (
+    "StringValue", "BigStringValue", "ObjectValueName", "UserValueName", "ContactValueName",
+    "ProductValueName", "AttachmentValueName", "DecimalValue", "DateTimeValue", "BoolValue",
+    "IntegerValue", "ObjectValueId", "UserValueId", "ContactValueId", "ProductValueId",
+    "AttachmentValueId",
+)
+#: Keys that name a non-custom row of a list (``Phones``, ``Tags``...).
+ROW_TEXT_KEYS = ("PhoneNumber", "Name")
+CUSTOM_PREFIX = "OtherProperties/"
+#: Rows of ``/Fields`` with the reference tables their types and options come from.
+DEFINITIONS, TYPES = "Fields", "Fields@Types"
+
+
+def row_value(row):
+    """The value a row shows: a custom-field row's value column, else its number or name."""
+    keys = ROW_COLUMNS if "FieldKey" in row else ROW_TEXT_KEYS
+    for key in keys:
+        if row.get(key) is not None:
+            return row[key]
+    return None if "FieldKey" in row else json.dumps(row, sort_keys=True, default=str)
+
+
+class PloomesCustomFields:
+    """Custom fields of a Ploomes account: ``/Fields`` definitions (scoped by ``EntityId``),
+    values as ``OtherProperties`` rows of a record, keyed by ``FieldKey``."""
+
+    option_entity = "Fields@OptionsTables@Options"
+
+    def is_custom(self, path):
+        return bool(path) and path.startswith(CUSTOM_PREFIX)
+
+    def key_of(self, path):
+        return path[len(CUSTOM_PREFIX):] if self.is_custom(path) else None
+
+    def value_at(self, record, path):
+        return custom_values(record, self.key_of(path))
+
+    def infos(self, staged, obj, payloads):
+        if obj.custom_scope is None:
+            return []
+        definitions = staged(DEFINITIONS, {"EntityId": obj.custom_scope})
+        types = {row["Id"]: row for row in staged(TYPES)}
+        return [source_field(definition, types,
+                             [row for payload in payloads[:200]
+                              for row in custom_values(payload, definition["Key"])])
+                for definition in definitions]
+
