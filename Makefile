@@ -3,6 +3,7 @@
 #   make demo   venv + PostgreSQL + a database with the addon + the bundled
 #               Ploomes sandbox + a demo migration, then its reconciliation
 #   make test   the whole test suite on fresh databases
+#   make lint   ruff and pylint with pylint-odoo (OCA's linters); fails on any finding
 #   make i18n   regenerate i18n/crm_migration.pot from HEAD, merge it into i18n/*.po
 #
 # Odoo 18.0's source is expected at ODOO_SRC (it is never part of this repo).
@@ -27,7 +28,7 @@ SETUP := tools/setup.sh
 
 export ODOO_SRC VENV BUILD PYTHON HTTP_PORT
 
-.PHONY: demo test test-pure i18n serve venv postgres conf check-odoo clean
+.PHONY: demo test test-pure lint i18n serve venv postgres conf check-odoo clean
 
 check-odoo:
 	@$(SETUP) check-odoo
@@ -53,6 +54,9 @@ test-pure: venv
 	  PYTHONPATH=$(CURDIR)/tools:$(CURDIR) $(PY) -m pytest -p no:odoo -p pytest_crm_migration \
 	    -p no:cacheprovider --import-mode=importlib --rootdir=$$pkg -q $$pkg || exit 1; \
 	done
+
+lint: venv
+	@tools/lint.sh
 
 i18n: venv postgres conf
 	@tools/i18n.sh $(I18N_DB)

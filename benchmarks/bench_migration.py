@@ -6,6 +6,8 @@ The database must exist with crm_migration installed (e.g. ``tools/setup.sh
 database crm_migration_bench crm_migration``); the source is rate-limited like
 Ploomes unless ``--rate-limit 0``. Prints figures; asserts nothing.
 """
+# A command-line benchmark: printing its figures is its output.
+# pylint: disable=print-used
 import argparse
 import resource
 import subprocess

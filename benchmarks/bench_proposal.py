@@ -7,6 +7,8 @@
 
 Usage: ``python benchmarks/bench_proposal.py [--seed 1] [--scale 200] [--records 2000] [-v]``
 """
+# A command-line benchmark: printing its figures is its output.
+# pylint: disable=print-used
 import argparse
 import itertools
 import json
@@ -162,7 +164,7 @@ def print_sandbox(seed, scale, limit, verbose):
             proposals = propose_object(infos, profiles, ODOO_TARGETS[obj.model], model=obj.model,
                                        prefix=SCHEMA.prefix,
                                        taken=standard_targets(obj.key, data))
-            for info, proposal in zip(infos, proposals):
+            for info, proposal in zip(infos, proposals, strict=True):  # one per field
                 good = judged(info, profiles[info.path], proposal, ODOO_TARGETS[obj.model])
                 per_type[info.type][0] += good
                 per_type[info.type][1] += 1

@@ -37,9 +37,11 @@ def main(argv=None):
             top_over_cap=args.top_over_cap, next_link=args.next_link, error_style=args.error_style,
             retry_after=not args.no_retry_after, key_lookup=not args.no_key_lookup)
     except (ValueError, OSError) as exc:
-        print(f"sandbox.ploomes: {exc}", file=sys.stderr)
+        # A command line's own output (error report, banner): print, not logging.
+        print(f"sandbox.ploomes: {exc}", file=sys.stderr)  # pylint: disable=print-used
         return 2
-    print(f"Ploomes sandbox on {sandbox.base_url}  User-Key: {sandbox.key}", flush=True)
+    banner = f"Ploomes sandbox on {sandbox.base_url}  User-Key: {sandbox.key}"
+    print(banner, flush=True)  # pylint: disable=print-used
     done = threading.Event()
     for sig in (signal.SIGINT, signal.SIGTERM):
         signal.signal(sig, lambda *_: done.set())
