@@ -10,6 +10,7 @@ import dataclasses
 import re
 from collections.abc import Mapping
 from datetime import date, datetime, timezone
+from html.parser import HTMLParser
 from types import SimpleNamespace
 
 import phonenumbers
@@ -25,6 +26,17 @@ ODOO_COLORS = {
     10: (0x30, 0xC3, 0x81), 11: (0x93, 0x65, 0xB8),
 }
 MOBILE_TYPE_WORDS = ("celular", "mobile", "cel", "whatsapp", "móvel", "movel")
+#: Elements whose content is no text a reader sees: code, styles, embedded objects, fallbacks.
+HIDDEN_ELEMENTS = frozenset((
+    "script", "style", "template", "noscript", "head", "title", "iframe", "frame", "frameset",
+    "object", "embed", "applet", "svg", "math", "canvas", "audio", "video", "select",
+))
+#: Inline elements: their text joins the text around them without a space.
+INLINE_ELEMENTS = frozenset((
+    "a", "abbr", "b", "bdi", "bdo", "cite", "code", "data", "del", "dfn", "em", "font", "i", "ins",
+    "kbd", "mark", "q", "s", "samp", "small", "span", "strike", "strong", "sub", "sup", "time",
+    "tt", "u", "var", "wbr",
+))
 
 
 class Converters(Mapping):
@@ -190,6 +202,44 @@ def value_at(record, path):
 
 def is_empty(value):
     return value is None or value == "" or value == [] or (isinstance(value, str) and not value.strip())
+
+
+class _TextOfHtml(HTMLParser):
+    """Collects the text a reader sees: no hidden element, comment, CDATA or attribute."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.parts, self.hidden = [], 0
+
+    def handle_starttag(self, tag, attrs):
+        if tag in HIDDEN_ELEMENTS:
+            self.hidden += 1
+        elif tag not in INLINE_ELEMENTS:
+            self.parts.append(" ")
+
+    def handle_startendtag(self, tag, attrs):
+        if tag not in INLINE_ELEMENTS and tag not in HIDDEN_ELEMENTS:
+            self.parts.append(" ")
+
+    def handle_endtag(self, tag):
+        if tag in HIDDEN_ELEMENTS:
+            self.hidden = max(0, self.hidden - 1)
+        elif tag not in INLINE_ELEMENTS:
+            self.parts.append(" ")
+
+    def handle_data(self, data):
+        if not self.hidden:
+            self.parts.append(data)
+
+
+def html_to_text(html):
+    """The text of an HTML fragment, whitespace collapsed, for names and subjects: scripts,
+    styles and other hidden elements, comments, CDATA and attributes are dropped, entities
+    decoded. Give it sanitized HTML (``ctx.html_sanitize``)."""
+    parser = _TextOfHtml()
+    parser.feed(str(html or ""))
+    parser.close()
+    return " ".join("".join(parser.parts).split())
 
 
 # -- scalars ---------------------------------------------------------------------

@@ -10,6 +10,11 @@ from odoo.tools import email_normalize
 from .common import SandboxCase
 
 HISTORY = ("activity_types", "tasks", "interactions", "emails", "attachments")
+#: A meeting's content with a script (the reliability issue's case) and the name it must give.
+HOSTILE_MEETING = "<p>Reunião <b>produtiva</b></p><script>alert(1)</script>"
+#: A shared mailbox unknown to Odoo, and the two people who write from it.
+SHARED_ADDRESS = "compras@cliente-compartilhado.example"
+SHARED_SENDERS = ("Tânia Martins", "Tiago Lima")
 #: What each sandbox task type must become, decided by hand from the names.
 TYPE_XMLIDS = {
     "Ligação": "mail.mail_activity_data_call", "E-mail": "mail.mail_activity_data_email",
@@ -55,6 +60,12 @@ class HistoryCase(SandboxCase):
         cls.source_users = cls.by_id("Users")
 
     @classmethod
+    def serve(cls, entity, source_id, **changes):
+        """Have the sandbox serve a record with ``changes`` (its overlay, as ``mutate`` does)."""
+        view = cls.sandbox.catalog.sets[entity]
+        view.touch(dict(view.get(source_id), **changes))
+
+    @classmethod
     def load_history(cls):
         cls.mails_before = cls.env["mail.mail"].sudo().search_count([])
         cls.messages_before = cls.env["mail.message"].search([], order="id desc", limit=1).id
@@ -83,6 +94,14 @@ class TestPloomesHistory(HistoryCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
+        cls.hostile_meeting = next(i for i, item in sorted(cls.interactions.items())
+                                   if cls.types.get(item["TypeId"]) == "Reunião")
+        cls.serve("InteractionRecords", cls.hostile_meeting, Content=HOSTILE_MEETING)
+        cls.shared_emails = sorted(cls.emails)[:2]
+        for email_id, name in zip(cls.shared_emails, SHARED_SENDERS, strict=True):
+            cls.serve("Emails", email_id, From=SHARED_ADDRESS, FromName=name)
+        cls.interactions = cls.by_id("InteractionRecords")
+        cls.emails = cls.by_id("Emails")
         cls.load_history()
 
     def test_every_history_record_is_accounted_for(self):
@@ -204,6 +223,29 @@ class TestPloomesHistory(HistoryCase):
             self.assertFalse(event.activity_ids)
             seen.add(name)
         self.assertEqual(seen, {"Reunião", "Visita"})
+
+    def test_a_meeting_is_named_by_the_text_of_its_content_without_scripts(self):
+        event = self.records_of("calendar.event", "InteractionRecords")[self.hostile_meeting]
+        self.assertEqual(event.name, "Reunião produtiva")
+        self.assertEqual(words(event.description), "Reunião produtiva")
+        self.assertNotIn("script", event.description)
+
+    def test_a_shared_address_keeps_each_senders_name_and_invents_no_person(self):
+        records = self.records_of("mail.message", "Emails")
+        messages = [records[email_id] for email_id in self.shared_emails]
+        self.assertEqual([m.email_from for m in messages],
+                         [f'"{name}" <{SHARED_ADDRESS}>' for name in SHARED_SENDERS])
+        author = messages[0].author_id
+        self.assertEqual(messages[1].author_id, author)
+        self.assertEqual((author.name, author.email), (SHARED_ADDRESS, SHARED_ADDRESS))
+        made = self.env["crm.migration.identity"].search([
+            ("source_id", "=", self.source.id), ("entity", "=", "Emails@Addresses"),
+            ("source_key", "=", SHARED_ADDRESS)])
+        self.assertEqual(made.res_id, author.id)
+        for address, partner_id in ((i.source_key, i.res_id) for i in self.env[
+                "crm.migration.identity"].search([("source_id", "=", self.source.id),
+                                                  ("entity", "=", "Emails@Addresses")])):
+            self.assertEqual(self.env["res.partner"].browse(partner_id).name, address)
 
     def test_emails_are_email_messages_from_their_sender_to_their_recipients(self):
         records = self.records_of("mail.message", "Emails")
@@ -365,6 +407,119 @@ class TestPloomesHistory(HistoryCase):
             self.assertTrue(self.issues(second, "unmatched_owner", task["Id"]))
         messages = self.env["mail.message"].search([("author_id", "=", fallback.partner_id.id)])
         self.assertFalse(messages)
+
+
+class TestPloomesTasksShapedAsTheDocSays(HistoryCase):
+    """Tasks without ``OwnerId``, their people only in ``Users[]`` (API doc §3.8, §6.7)."""
+
+    sandbox_options = {"seed": 28, "scale": 60}
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.sandbox.generator.ownerless_tasks = 1.0
+        cls.tasks = cls.by_id("Tasks")
+        cls.load_history()
+        cls.open_tasks = [task for task in cls.tasks.values() if not task["Finished"]]
+
+    def matched(self, task, odoo_users=None):
+        """The Odoo users of a task's assignees, in their order."""
+        odoo_users = self.odoo_users if odoo_users is None else odoo_users
+        return [odoo_users[row["UserId"]] for row in task["Users"] if row["UserId"] in odoo_users]
+
+    def names(self, task, but=None):
+        """Source names of a task's assignees, those of Odoo user ``but`` left out."""
+        return [self.source_users[row["UserId"]]["Name"] for row in task["Users"]
+                if but is None or self.odoo_users.get(row["UserId"]) != but]
+
+    def test_an_open_task_is_its_first_matched_assignees_activity_or_held(self):
+        activities = self.records_of("mail.activity", "Tasks")
+        cases, held = set(), 0
+        for task in self.open_tasks:
+            self.assertNotIn("OwnerId", task)
+            users = self.matched(task)
+            if not users:
+                held += 1
+                self.assertNotIn(task["Id"], activities)
+                issues = self.issues(self.first_run, "no_assignee", task["Id"])
+                self.assertTrue(issues)
+                for issue in issues:  # one of validation, one of the load
+                    self.assertEqual(issue.level, "error")
+                    self.assertNotIn("None", issue.message)
+                    self.assertIn(f"({', '.join(self.names(task))})", issue.message)
+                cases.add("held")
+                continue
+            activity = activities[task["Id"]]
+            self.assertEqual(activity.user_id, users[0])
+            self.assertEqual(activity.summary, " ".join(task["Title"].split()))
+            if task["Users"][0]["UserId"] not in self.odoo_users:
+                cases.add("a later assignee")
+            others = self.names(task, but=users[0])
+            if others:
+                self.assertIn(f"Also assigned to {', '.join(others)}.", words(activity.note))
+                cases.add("others named")
+            else:
+                self.assertNotIn("Also assigned", words(activity.note))
+        self.assertEqual(cases, {"held", "a later assignee", "others named"})
+        self.assertEqual(self.phase(self.first_run, "tasks").skipped, held)
+
+    def test_a_fallback_owner_releases_held_tasks_on_the_next_run(self):
+        fallback = self.env["res.users"].create({"name": "Fallback", "login": "fallback.assignee"})
+        self.source.fallback_user_id = fallback
+        second = self.migrate()
+        activities = self.records_of("mail.activity", "Tasks")
+        held = [task for task in self.open_tasks if not self.matched(task)]
+        self.assertEqual(self.phase(second, "tasks").created, len(held))
+        self.assertEqual(self.phase(second, "tasks").skipped, 0)
+        for task in self.open_tasks:
+            self.assertEqual(activities[task["Id"]].user_id, (self.matched(task) or [fallback])[0])
+        for task in held:
+            issues = self.issues(second, "unmatched_owner", task["Id"])
+            self.assertTrue(issues)
+            for issue in issues:
+                self.assertIn(f"None of its assignees ({', '.join(self.names(task))}) has an "
+                              "Odoo user: assigned to Fallback.", issue.message)
+
+    def test_matching_an_assignee_releases_its_tasks_on_the_next_run(self):
+        held = [task for task in self.open_tasks if not self.matched(task)]
+        user_id = next(row["UserId"] for task in held for row in task["Users"]
+                       if self.source_users[row["UserId"]].get("Email"))
+        match = self.env["crm.migration.user.match"].search([
+            ("source_id", "=", self.source.id), ("source_key", "=", str(user_id))])
+        match.action_create_user()
+        odoo_users = {**self.odoo_users, user_id: match.user_id}
+        second = self.migrate()
+        activities = self.records_of("mail.activity", "Tasks")
+        released = [task for task in held if self.matched(task, odoo_users)]
+        self.assertTrue(released)
+        self.assertEqual(self.phase(second, "tasks").created, len(released))
+        for task in self.open_tasks:
+            users = self.matched(task, odoo_users)
+            if users:
+                self.assertEqual(activities[task["Id"]].user_id, users[0])
+            else:
+                self.assertNotIn(task["Id"], activities)
+
+    def test_a_project_task_has_all_its_matched_assignees_else_the_fallback(self):
+        user_id = next(row["UserId"] for task in self.tasks.values() if self.matched(task)
+                       for row in task["Users"] if row["UserId"] not in self.odoo_users
+                       and self.source_users[row["UserId"]].get("Email"))
+        match = self.env["crm.migration.user.match"].search([
+            ("source_id", "=", self.source.id), ("source_key", "=", str(user_id))])
+        match.action_create_user()
+        odoo_users = {**self.odoo_users, user_id: match.user_id}
+        fallback = self.env["res.users"].create({"name": "Fallback", "login": "fallback.project"})
+        self.source.fallback_user_id = fallback
+        self.source._current_map().task_target = "project"
+        self.migrate()
+        records = self.records_of("project.task", "Tasks")
+        self.assertEqual(set(records), set(self.tasks))
+        counts = set()
+        for task in self.tasks.values():
+            users = self.env["res.users"].union(*self.matched(task, odoo_users))
+            self.assertEqual(records[task["Id"]].user_ids, users or fallback)
+            counts.add(min(len(users), 2))
+        self.assertEqual(counts, {0, 1, 2})
 
 
 class TestPloomesHistoryDelta(HistoryCase):

@@ -5,6 +5,11 @@ parent's MessageId), ``ReplyToEmailId`` (the parent's Id) and ``ThreadId`` (the 
 first e-mail of the thread; equal to ``Id`` on a thread's first message). Replies share the
 thread's contact and deal, get a ``RE:`` subject and alternate direction (``Incoming``).
 Emails come in blocks of three ranks; the first 1–3 of a block form one thread.
+
+Tasks: by default each names its owner (``OwnerId``, also its first ``Users[]`` row). The
+opt-in ``ownerless_tasks`` (a share, 0..1, set on the generator before its tasks are read)
+shapes that share of tasks as the API doc's sample does: no ``OwnerId`` property, one to
+three assignees in ``Users[]`` only. Other tasks, and every seed without it, are unchanged.
 """
 
 from datetime import timedelta
@@ -34,6 +39,9 @@ ATTACHMENT_NAMES = {
 class ActivityMixin:
     """Activity records (mixed into ``Generator``)."""
 
+    #: Share of tasks without ``OwnerId``, their people only in ``Users[]`` (opt-in; see above).
+    ownerless_tasks = 0.0
+
     # -- tasks --------------------------------------------------------------------------
     def _link(self, tag, rank, deal_share):
         """(contact rank, deal rank or None) an activity is about."""
@@ -47,8 +55,19 @@ class ActivityMixin:
         """Task 0 is done, task 1 is open, the rest 60/40."""
         return t == 0 or (t != 1 and unit(self.seed, "task-finished", t) < 0.6)
 
+    def task_ownerless(self, t):
+        """Whether task ``t`` has no ``OwnerId`` (the ``ownerless_tasks`` opt-in)."""
+        return self.ownerless_tasks > 0 and unit(self.seed, "task-ownerless", t) < self.ownerless_tasks
+
     def make_task(self, t):
-        """One ``/Tasks`` row."""
+        """One ``/Tasks`` row; an ownerless one has no ``OwnerId`` property."""
+        rec = self._owned_task(t)
+        if self.task_ownerless(t):
+            del rec["OwnerId"]
+        return rec
+
+    def _owned_task(self, t):
+        """Task ``t`` as it is without the opt-in."""
         r = rng(self.seed, "task", t)
         contact, deal = self._link("task-link", t, 0.7)
         type_id = r.choice(TYPE_IDS)
@@ -64,7 +83,8 @@ class ActivityMixin:
         rec.update(
             Id=BASE["Tasks"] + t, Title=r.choice(refdata.TASK_TITLES),
             Description=r.choice(refdata.NOTE_SENTENCES) if r.random() < 0.7 else None,
-            TypeId=type_id, DateTime=fmt_dt(when.replace(hour=0, minute=0, second=0, microsecond=0) if no_time else when),
+            TypeId=type_id,
+            DateTime=fmt_dt(when.replace(hour=0, minute=0, second=0, microsecond=0) if no_time else when),
             EndTime=None if no_time else fmt_dt(when + timedelta(minutes=length)), NoTime=no_time,
             Length=length, Finished=finished, FinishDate=None if done is None else fmt_dt(done),
             FinisherId=self.pick_user(r) if finished else None,
@@ -83,13 +103,22 @@ class ActivityMixin:
         return rec
 
     def task_users(self, t, record):
-        """Assignees ``{Id, TaskId, UserId}``: the owner, sometimes a second user."""
-        users = [record["OwnerId"]]
-        r = rng(self.seed, "task-users", t)
-        if r.random() < 0.3:
-            other = self.pick_user(r)
-            if other not in users:
-                users.append(other)
+        """Assignees ``{Id, TaskId, UserId}``: the owner, sometimes a second user; an
+        ownerless task's would-be owner and up to two more."""
+        if self.task_ownerless(t):
+            users = [self._owned_task(t)["OwnerId"]]
+            r = rng(self.seed, "task-assignees", t)
+            for _ in range(r.randint(0, 2)):
+                other = self.pick_user(r)
+                if other not in users:
+                    users.append(other)
+        else:
+            users = [record["OwnerId"]]
+            r = rng(self.seed, "task-users", t)
+            if r.random() < 0.3:
+                other = self.pick_user(r)
+                if other not in users:
+                    users.append(other)
         return [{"Id": CHILD_BASE["TaskUsers"] + t * STRIDE["TaskUsers"] + j, "TaskId": record["Id"],
                  "UserId": uid} for j, uid in enumerate(users)]
 

@@ -14,7 +14,7 @@ from email.utils import getaddresses
 from html import escape
 
 from ...mapping.converters import (ConversionContext, ConversionError, Converters, convert_html,
-                                   is_empty, parse_datetime, value_at)
+                                   html_to_text, is_empty, parse_datetime, value_at)
 from ...mapping.lexicon import fold
 from ...mapping.messages import _
 from .schema import Entity, SourceField as F, SourceObject
@@ -51,7 +51,6 @@ ENTITY_IDS = {1: "Contacts", 2: "Deals", 3: "Leads", 4: "Orders", 7: "Quotes", 1
 #: ``/Emails@Status`` of an e-mail Ploomes failed to send.
 EMAIL_NOT_SENT = 3
 DEFAULT_MEETING_MINUTES = 60
-TAG = re.compile(r"<[^>]+>")
 
 
 class HistoryContext(ConversionContext):
@@ -66,9 +65,10 @@ class HistoryContext(ConversionContext):
         """
         raise NotImplementedError
 
-    def partner_for_email(self, address, name=None):
+    def partner_for_email(self, address):
         """Id of the partner of an e-mail address: a matched user's, an existing
-        partner's, else a one-off partner made for it; None when invalid."""
+        partner's, else a one-off partner named by the address (several people may
+        write from one address); None when invalid."""
         raise NotImplementedError
 
 
@@ -107,15 +107,19 @@ def coordinates(latitude, longitude):
     return f"{latitude}, {longitude}"
 
 
-def plain_text(html):
-    """Text of an HTML fragment (or of a text), whitespace collapsed."""
-    return " ".join(TAG.sub(" ", str(html or "")).split())
-
-
-def headline(text, limit=80):
-    """The first sentence of a text, cut to ``limit`` characters."""
-    first = re.split(r"(?<=[.!?])\s", plain_text(text), maxsplit=1)[0]
+def headline(html, limit=80):
+    """The first sentence of the text of sanitized HTML (:func:`html_to_text`), cut to
+    ``limit`` characters."""
+    first = re.split(r"(?<=[.!?])\s", html_to_text(html), maxsplit=1)[0]
     return first if len(first) <= limit else first[:limit - 1].rstrip() + "…"
+
+
+def task_assignees(task):
+    """Source user ids of a task's people, in order, once each: its ``OwnerId`` (optional in
+    the API) first, then its assignees (``Users[]``)."""
+    ids = [task.get("OwnerId")] + [row.get("UserId") for row in task.get("Users") or ()
+                                   if isinstance(row, dict)]
+    return list(dict.fromkeys(uid for uid in ids if not is_empty(uid)))
 
 
 def email_addresses(text):
@@ -232,7 +236,8 @@ def convert_author(value, line, record, ctx):
 
 @converter("email_author")
 def convert_email_author(value, line, record, ctx):
-    """The sender of an e-mail: its partner (a one-off one when unknown) and ``From``.
+    """The sender of an e-mail: its partner (a one-off one when unknown) and the ``From``
+    with the name this e-mail gives (a shared address's messages keep each sender's name).
 
     ``params["name_path"]``: where the sender's display name is.
     """
@@ -245,7 +250,7 @@ def convert_email_author(value, line, record, ctx):
         return {line.target: False, "email_from": str(value or "").strip() or False}
     own_name, address = pairs[0]
     name = " ".join(str(name or own_name or "").split())
-    partner_id = ctx.partner_for_email(address, name or None)
+    partner_id = ctx.partner_for_email(address)
     if not partner_id:
         ctx.problem("invalid_email", _("Invalid sender %(value)r: shown as typed, without author."),
                     value=address)
@@ -257,8 +262,8 @@ def convert_email_recipients(value, line, record, ctx):
     """The ``To`` and ``Cc`` (``params["cc_path"]``) addresses as recipient partners."""
     pairs = email_addresses(value) + email_addresses(value_at(record, line.params.get("cc_path", "Cc")))
     ids = set()
-    for name, address in pairs:
-        partner_id = ctx.partner_for_email(address, name or None)
+    for _name, address in pairs:
+        partner_id = ctx.partner_for_email(address)
         if partner_id:
             ids.add(partner_id)
         else:
@@ -321,8 +326,10 @@ OBJECTS = (
             F("DateTime", "Due date", "Data", "datetime", "date_deadline", "task_deadline",
               required=True, note="The due day in the account's time zone."),
             F("OwnerId", "Owner", "Responsável", "user", "user_id", "user",
-              note="Odoo activities need a user: an open task whose owner has no Odoo user "
-                   "and no fallback owner is held until the owner is matched."),
+              note="Odoo activities need a user: the owner's, else the fallback owner. A task "
+                   "without owner goes to its first assignee with an Odoo user, else the "
+                   "fallback owner; one without any is held until a user is matched or a "
+                   "fallback owner is set."),
             _created_field(),
         ),
     ),
@@ -354,9 +361,11 @@ OBJECTS = (
               {"fallback_path": "CreateDate"}, required=True),
             F("From", "From", "De", "string", "author_id", "email_author",
               {"name_path": "FromName", "fills": ["email_from"]},
-              note="A sender unknown to Odoo becomes a contact of its own (name and e-mail)."),
+              note="A sender address unknown to Odoo becomes a contact named by the address; "
+                   "each e-mail keeps its own sender name in its From."),
             F("To", "To and Cc", "Para e Cc", "string", "partner_ids", "email_recipients",
-              {"cc_path": "Cc"}, note="Recipients unknown to Odoo become contacts of their own."),
+              {"cc_path": "Cc"}, note="Recipient addresses unknown to Odoo become contacts "
+                                      "named by the address."),
             F("MessageId", "Message-ID", "Message-ID", "string", "message_id", "message_id"),
             _created_field(),
         ),

@@ -8,10 +8,9 @@ from odoo import models
 from odoo.tools import email_normalize, human_size
 
 from ....mapping.converters import is_empty, value_at
-from ..activities import (ACTIVITY_TYPES, EMAIL_NOT_SENT, HistoryContext,
-                                          activity_kind, attachment_owner, coordinates,
-                                          display_address, email_addresses, headline,
-                                          meeting_stop, utc_string)
+from ..activities import (ACTIVITY_TYPES, EMAIL_NOT_SENT, HistoryContext, activity_kind,
+                          attachment_owner, coordinates, display_address, email_addresses,
+                          headline, meeting_stop, task_assignees, utc_string)
 from ....mapping.transform import Problem
 from ...errors import SourceError
 from ....models.crm_migration_loader import QUIET, OdooConversionContext, Target
@@ -60,16 +59,26 @@ class HistoryConversionContext(OdooConversionContext, HistoryContext):
             name=match.name, email=match.email or "-"), "info")
         return None, display_address(match.name, match.email) if match.email else match.name
 
+    def assignees(self, source_user_ids):
+        """[(name, Odoo user id or None)] of source users, in order; an unknown one by its id."""
+        matches = self._matches()
+        people = []
+        for source_user_id in source_user_ids:
+            match = matches.get(str(source_user_id))
+            people.append((match.name or str(source_user_id), match.user_id.id or None) if match
+                          else (str(source_user_id), None))
+        return people
+
     # -- e-mail addresses ------------------------------------------------------------
 
-    def partner_for_email(self, address, name=None):
+    def partner_for_email(self, address):
         normalized = email_normalize(address or "")
         if not normalized:
             return None
         if normalized not in self._addresses:
             self.prefetch_addresses([normalized])
         if not self._addresses[normalized]:
-            self._addresses[normalized] = self._one_off_partner(normalized, address.strip(), name)
+            self._addresses[normalized] = self._one_off_partner(normalized, address.strip())
         return self._addresses[normalized]
 
     def prefetch_addresses(self, addresses):
@@ -98,12 +107,13 @@ class HistoryConversionContext(OdooConversionContext, HistoryContext):
                 found[partner.email_normalized] = partner.id
         self._addresses.update(found)
 
-    def _one_off_partner(self, normalized, address, name):
-        """A partner for an address unknown to Odoo (journaled, bound to the address)."""
+    def _one_off_partner(self, normalized, address):
+        """A partner for an address unknown to Odoo, named by the address: no person is made
+        up from the first sender name seen (journaled, bound to the address)."""
         if self.dry_run:
             return -1
         partner = self.env["res.partner"].with_context(**QUIET).create(
-            {"name": name or address, "email": address})
+            {"name": address, "email": address})
         self.env["crm.migration.journal"]._log(self.run, self.phase_key, "create", "res.partner",
                                                partner.ids)
         self.env["crm.migration.identity"]._bind(self.source, ADDRESSES, [(normalized, partner.id)],
@@ -245,13 +255,48 @@ class CrmMigrationLoaderTask(models.AbstractModel):
             return self._project_task(ctx, payload, values)
         if payload.get("Finished"):
             return self._done_message(ctx, payload, values)
-        if not values.get("user_id"):
-            ctx.problem("no_assignee", self.env._(
-                "Odoo activities need a user: held back until owner %s is matched to an Odoo "
-                "user (or a fallback owner is set).", payload.get("OwnerId")), "error")
+        people = ctx.assignees(task_assignees(payload))
+        values["user_id"] = self._activity_user(ctx, payload, values, people)
+        if not values["user_id"]:
             return Target(None, values)
+        others = [name for name, user in people if user != values["user_id"]]
+        if others:
+            values["note"] = Markup(values.get("note") or "") + Markup("<p>%s</p>") % self.env._(
+                "Also assigned to %(names)s.", names=", ".join(others))
         values["res_model_id"] = self.env["ir.model"]._get_id(values.pop("res_model"))
         return Target("mail.activity", values)
+
+    def _activity_user(self, ctx, payload, values, people):
+        """The user of an open task's activity: with an ``OwnerId``, the map's ``user_id`` (the
+        owner's user, else the fallback owner); without one, its first assignee that has an
+        Odoo user, else the fallback owner. None (a problem logged) holds the task back."""
+        names = ", ".join(name for name, _user in people)
+        if not is_empty(payload.get("OwnerId")):
+            if not values.get("user_id"):
+                ctx.problem("no_assignee", self.env._(
+                    "Odoo activities need a user: held back until owner %(owner)s is matched to "
+                    "an Odoo user (or a fallback owner is set).", owner=people[0][0]), "error")
+            return values.get("user_id") or None
+        user = next((user for _name, user in people if user), None)
+        if user:
+            return user
+        fallback = ctx.source.fallback_user_id
+        if fallback and people:
+            ctx.problem("unmatched_owner", self.env._(
+                "None of its assignees (%(names)s) has an Odoo user: assigned to %(fallback)s.",
+                names=names, fallback=fallback.name))
+        elif fallback:
+            ctx.problem("unmatched_owner", self.env._(
+                "It has no owner or assignee: assigned to %(fallback)s.", fallback=fallback.name))
+        elif people:
+            ctx.problem("no_assignee", self.env._(
+                "Odoo activities need a user: held back until one of its assignees (%(names)s) "
+                "is matched to an Odoo user (or a fallback owner is set).", names=names), "error")
+        else:
+            ctx.problem("no_assignee", self.env._(
+                "Odoo activities need a user and it has no owner or assignee: held back until a "
+                "fallback owner is set."), "error")
+        return fallback.id or None
 
     def _done_message(self, ctx, payload, values):
         """A done task: the 'done' message of its activity type, dated at its completion
@@ -263,8 +308,9 @@ class CrmMigrationLoaderTask(models.AbstractModel):
             return Target(None, values)
         if is_empty(payload.get("FinishDate")):
             ctx.problem("no_date", self.env._("Done without a completion date: dated at %s.", finished))
-        finisher = next((payload[key] for key in ("FinisherId", "OwnerId")
-                         if not is_empty(payload.get(key))), None)
+        finisher = payload.get("FinisherId")
+        if is_empty(finisher):
+            finisher = next(iter(task_assignees(payload)), None)
         author_id, email_from = ctx.author(finisher) if finisher else (None, None)
         if ctx.dry_run:
             return Target("mail.message", values)
@@ -287,13 +333,13 @@ class CrmMigrationLoaderTask(models.AbstractModel):
 
 
     def _project_task(self, ctx, payload, values):
-        """A task of the 'Ploomes tasks' project: its assignees, customer, deadline, type
-        (as a tag), state, and a link to its opportunity in the description."""
+        """A task of the 'Ploomes tasks' project: its owner and assignees that have an Odoo
+        user (else the fallback owner), customer, deadline, type (as a tag), state, and a
+        link to its opportunity in the description."""
         if ctx.dry_run:
             return Target("project.task", values)
-        owner = payload.get("OwnerId")
-        users = {ctx.user(row["UserId"]) for row in payload.get("Users") or ()
-                 if row.get("UserId") and row["UserId"] != owner} | {values.get("user_id")}
+        users = {user for _name, user in ctx.assignees(task_assignees(payload)) if user} or {
+            values.get("user_id") or ctx.source.fallback_user_id.id}
         kind = (ctx.lookup("Tasks@Types", payload.get("TypeId")) or {}).get("Name")
         tag = ctx.record_by_name("project.tags", kind, create=True) if kind else None
         description = Markup(values.get("note") or "")

@@ -1,11 +1,12 @@
 """History converters and values of the Ploomes activities domain, without Odoo."""
 import pytest
 
-from crm_migration.mapping.converters import ConversionError, convert
+from crm_migration.mapping.converters import ConversionError, convert, html_to_text
 from crm_migration.sources.ploomes import SCHEMA, SPEC
 from crm_migration.sources.ploomes.activities import (HistoryContext, activity_kind, attachment_owner,
                                         coordinates, display_address, email_addresses, headline,
-                                        meeting_stop, plain_words, time_span, utc_string)
+                                        meeting_stop, plain_words, task_assignees, time_span,
+                                        utc_string)
 from crm_migration.mapping.transform import MapLine, ProblemCollector
 
 
@@ -29,11 +30,11 @@ class MemoryHistory(ProblemCollector, HistoryContext):
         self.problem("unmatched_author", "no user", "info")
         return None, "Bruno"
 
-    def partner_for_email(self, address, name=None):
+    def partner_for_email(self, address):
         if "@" not in address:
             return None
         if address.lower() not in self.partners:
-            self.made.append((address, name))
+            self.made.append(address)
             self.partners[address.lower()] = 100 + len(self.made)
         return self.partners[address.lower()]
 
@@ -80,6 +81,43 @@ def test_headline_is_the_first_sentence_cut():
     assert headline("<p>Reunião na sede. Levar amostras.</p>") == "Reunião na sede."
     assert headline("x" * 100, limit=10) == "x" * 9 + "…"
     assert headline(None) == ""
+
+
+@pytest.mark.parametrize("html, text", [
+    ("<p>Reunião <b>produtiva</b></p><script>alert(1)</script>", "Reunião produtiva"),
+    ("<style>p { color: red }</style><p>Visita</p><STYLE type='text/css'>b{}</STYLE>", "Visita"),
+    ('<p>Ver<img src=x onerror="alert(1)"> foto</p>', "Ver foto"),
+    ('<a href="javascript:alert(1)" onclick="steal()">Proposta</a> enviada', "Proposta enviada"),
+    ("<p>Antes<!-- <script>alert(1)</script> -->depois</p>", "Antesdepois"),
+    ("<p>Um</p><![CDATA[<script>alert(1)</script>]]><p>dois</p>", "Um dois"),
+    ("<p>Fim</p><script>alert(1)", "Fim"),
+    ("<p>Ok</p><script>x()</script></script>.", "Ok ."),
+    ("<head><title>T</title></head><noscript>Ative o JS</noscript><template>t</template>Corpo",
+     "Corpo"),
+    ("<iframe src='https://evil.example'>x</iframe><object>o</object><svg><text>s</text></svg>Só",
+     "Só"),
+    ("pro<b>du</b>tiva<br>linha&nbsp;dois &amp; <div>três</div>", "produtiva linha dois & três"),
+    ("&lt;script&gt; é texto", "<script> é texto"),
+    ("a < b e c > d", "a < b e c > d"), ("", ""), (None, ""),
+])
+def test_text_of_html_drops_what_no_reader_sees(html, text):
+    assert html_to_text(html) == text
+
+
+def test_headline_drops_scripts_and_styles():
+    assert headline("<p>Reunião <b>produtiva</b></p><script>alert(1)</script>") == "Reunião produtiva"
+    assert headline("<style>.a{}</style><p>Visita feita. Cliente ok.</p>") == "Visita feita."
+    assert headline("<script>" + "alert(1);" * 20 + "</script>") == ""
+
+
+@pytest.mark.parametrize("task, people", [
+    ({"OwnerId": 1, "Users": [{"UserId": 1}, {"UserId": 2}]}, [1, 2]),
+    ({"Users": [{"Id": 9, "TaskId": 5, "UserId": 3}, {"UserId": 2}, {"UserId": 3}]}, [3, 2]),
+    ({"OwnerId": None, "Users": [{"UserId": 4}]}, [4]),
+    ({"OwnerId": 7, "Users": None}, [7]), ({"Users": [{"UserId": None}, {}]}, []), ({}, []),
+])
+def test_task_assignees_are_the_optional_owner_then_users(task, people):
+    assert task_assignees(task) == people
 
 
 def test_addresses_split_on_commas_and_semicolons():
@@ -159,10 +197,24 @@ def test_email_sender_and_recipients_resolve_to_partners():
     values, _ = run("email_recipients", {"V": "Bob <bob@y.example>", "Cc": "ana@x.example"},
                     target="partner_ids", ctx=ctx, cc_path="Cc")
     assert values == {"partner_ids": [(6, 0, [5, 101])]}
-    assert ctx.made == [("bob@y.example", "Bob")]
+    assert ctx.made == ["bob@y.example"]
     values, problems = run("email_author", {"V": "nobody", "FromName": None}, target="author_id", ctx=ctx)
     assert values == {"author_id": False, "email_from": "nobody"}
     assert [p.code for p in problems] == ["invalid_email"]
+
+
+def test_a_shared_address_keeps_each_senders_name_and_makes_one_partner():
+    ctx = MemoryHistory()
+    first, _ = run("email_author", {"V": "vendas@x.example", "FromName": "Tiago Lima"},
+                   target="author_id", ctx=ctx)
+    second, _ = run("email_author", {"V": "Tânia <vendas@x.example>", "FromName": "Tânia Martins"},
+                    target="author_id", ctx=ctx)
+    third, _ = run("email_author", {"V": "Tânia <vendas@x.example>", "FromName": None},
+                   target="author_id", ctx=ctx)
+    assert first == {"author_id": 101, "email_from": '"Tiago Lima" <vendas@x.example>'}
+    assert second == {"author_id": 101, "email_from": '"Tânia Martins" <vendas@x.example>'}
+    assert third == {"author_id": 101, "email_from": '"Tânia" <vendas@x.example>'}
+    assert ctx.made == ["vendas@x.example"]
 
 
 def test_message_id_gets_angle_brackets():
