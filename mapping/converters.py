@@ -5,6 +5,7 @@ reports what it could not convert through ``ctx.problem`` (the record still
 loads) or raises :class:`ConversionError` (the field is left out and the
 problem is logged as an error). ``ctx`` is a :class:`ConversionContext`.
 """
+# pylint: disable=prefer-env-translation  # pure code without Odoo: `_` marks templates Odoo translates when it logs them
 import colorsys
 import dataclasses
 import re

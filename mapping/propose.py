@@ -137,8 +137,11 @@ class Reason:
     code: str
     params: dict
 
-    def text(self, templates=TEMPLATES, pattern_nouns=PATTERN_NOUNS, converter_nouns=CONVERTER_NOUNS):
+    def text(self, templates=None, pattern_nouns=None, converter_nouns=None):
         """The sentence; English by default, or with translated templates and nouns."""
+        templates = TEMPLATES if templates is None else templates
+        pattern_nouns = PATTERN_NOUNS if pattern_nouns is None else pattern_nouns
+        converter_nouns = CONVERTER_NOUNS if converter_nouns is None else converter_nouns
         values = dict(self.params)
         if "share" in values:
             values["percent"] = percent(values["share"])
@@ -488,7 +491,7 @@ def propose_object(fields, profiles, targets, *, prefix=PREFIX, taken=frozenset(
             holder = winners.get(proposal.target)
             if holder is None or proposal.confidence > proposals[holder].confidence:
                 winners[proposal.target] = index
-    for index, (field_info, proposal) in enumerate(zip(fields, proposals)):
+    for index, (field_info, proposal) in enumerate(zip(fields, proposals, strict=True)):
         if proposal.action == "existing" and winners[proposal.target] != index:
             other = fields[winners[proposal.target]].label
             lost = Reason("target_lost", {"target": proposal.target, "other": other})

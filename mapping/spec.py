@@ -4,9 +4,10 @@ The engine (staging, profile, map, load, verify, rollback, delta, wizard, CLI) r
 source only through its :class:`SourceSpec`: it never names a source nor reads a payload
 key itself. A plugin is a package that builds one spec; ``sources/__init__.py`` lists them.
 """
+from collections.abc import Callable
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import Any, Callable, Optional, Protocol
+from typing import Any, Protocol
 
 from .converters import GENERIC, Converters, value_at
 from .schema import SourceSchema
@@ -34,7 +35,7 @@ class Page:
     """
 
     records: list
-    cursor: Optional[str]
+    cursor: str | None
     more: bool
 
 
@@ -58,12 +59,12 @@ class SourceClient(Protocol):
 class CustomFields(Protocol):
     """Where an account's own fields are defined and where their values sit in a payload."""
 
-    option_entity: Optional[str]  # staging entity of the options of option fields
+    option_entity: str | None  # staging entity of the options of option fields
 
     def is_custom(self, path) -> bool:
         """Whether a source path names a custom field."""
 
-    def key_of(self, path) -> Optional[str]:
+    def key_of(self, path) -> str | None:
         """The field key of a custom path (None for a standard path)."""
 
     def infos(self, staged, obj, payloads) -> list:

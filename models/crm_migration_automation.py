@@ -1,3 +1,4 @@
+# pylint: disable=prefer-env-translation  # module-level _lt (LazyTranslate): no env at import time
 from odoo import api, fields, models
 from odoo.tools.translate import LazyTranslate
 

@@ -365,6 +365,7 @@ class CrmMigrationLoader(models.AbstractModel):
         for rec, target, problems in self._targets(ctx, obj, lines, staged):
             self._count_problems(counts, problems)
             issues += self._issue_values(phase, obj, rec, problems)
+            # pylint: disable-next=assignment-from-none  # a hook: loaders override it
             reason = self._skip_reason(ctx, obj, payloads[rec.id], target.values)
             if reason:
                 counts["skipped"] += 1
@@ -387,6 +388,7 @@ class CrmMigrationLoader(models.AbstractModel):
         alive = {}
         skipped, issues = [], []
         for rec, target, problems in self._targets(ctx, obj, run.map_id._lines_for(obj.key), staged):
+            # pylint: disable-next=assignment-from-none  # a hook: loaders override it
             reason = self._skip_reason(ctx, obj, payloads[rec.id], target.values)
             if reason:
                 skipped.append((rec, problems, "skipped", reason, "info"))
@@ -488,7 +490,7 @@ class CrmMigrationLoader(models.AbstractModel):
                 records = model.create([self._orm_values(values) for _rec, values, _p in new])
                 model.env.flush_all()  # what the records change is computed quietly, too
             created = [(rec, values, problems, record)
-                       for (rec, values, problems), record in zip(new, records)]
+                       for (rec, values, problems), record in zip(new, records, strict=True)]
         except Exception:  # noqa: BLE001 - isolate the failing records one by one
             for rec, values, problems in new:
                 try:

@@ -1,3 +1,4 @@
+# pylint: disable=prefer-env-translation  # module-level _lt (LazyTranslate): no env at import time
 import dataclasses
 import json
 
@@ -153,7 +154,7 @@ class CrmMigrationMap(models.Model):
             errors = fmap._validation_errors()
             if errors:
                 raise ValidationError(self.env._("The map cannot be confirmed:\n%s", "\n".join(errors)))
-            fmap.source_id.map_ids.filtered(lambda m: m.state == "confirmed" and m != fmap).write(
+            fmap.source_id.map_ids.filtered(lambda m, fmap=fmap: m.state == "confirmed" and m != fmap).write(
                 {"state": "draft"})
             fmap.write({"state": "confirmed", "confirmed_by": self.env.uid,
                         "confirmed_at": fields.Datetime.now()})
@@ -295,7 +296,7 @@ class CrmMigrationMap(models.Model):
                                    model=obj.model)
         line_model = self.env["crm.migration.map.line"]
         return [line_model._from_proposal(obj, profile, self._installable(proposal), 1000 + index)
-                for index, (profile, proposal) in enumerate(zip(new, proposals))]
+                for index, (profile, proposal) in enumerate(zip(new, proposals, strict=True))]
 
     def _installable(self, proposal):
         """The proposal, or "do not migrate" when it links to a model not installed here."""
@@ -385,7 +386,7 @@ class CrmMigrationMap(models.Model):
             option_entity = source._spec().custom_fields.option_entity
             known = identity._resolve(source, option_entity, line.option_ids.mapped("source_key"))
             created, pairs = self.env[relation], []
-            for option in line.option_ids.filtered(lambda o: o.source_key not in known):
+            for option in line.option_ids.filtered(lambda o, known=known: o.source_key not in known):
                 name = option.target or option.source_label
                 record = self.env[relation].search([("name", "=", name)], limit=1)
                 if not record:

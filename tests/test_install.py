@@ -1,4 +1,5 @@
 """The addon installs on CRM alone and sets up its schedule, security and sequence."""
+from odoo.exceptions import AccessError
 from odoo.tests import TransactionCase
 
 
@@ -23,7 +24,7 @@ class TestInstall(TransactionCase):
         })
         self.assertEqual(source.api_key, "secret")
         self.assertNotIn("api_key", source.with_user(manager).fields_get())
-        with self.assertRaises(Exception):
+        with self.assertRaises(AccessError):
             source.with_user(manager).read(["api_key"])
 
     def test_runs_are_numbered(self):

@@ -278,7 +278,7 @@ class TestPloomesSales(SandboxCase):
         for revision_id, revision in self.revisions.items():
             order = self.quote_orders[revision["LastReviewId"]]
             messages = order.message_ids.filtered(
-                lambda m: f"(id {revision_id})" in str(m.body))
+                lambda m, revision_id=revision_id: f"(id {revision_id})" in str(m.body))
             self.assertEqual(len(messages), 1, revision_id)
             message = messages
             self.assertEqual(message.date.replace(microsecond=0), utc(revision["Date"]))

@@ -79,7 +79,8 @@ class TestToySource(SourceCase):
                 "rate_limit": 0, "page_size": 2}
 
     def test_the_source_form_and_wizard_offer_the_registered_kind(self):
-        self.assertIn(("toy", "Toy CRM"), self.env["crm.migration.source"]._fields["kind"]._description_selection(self.env))
+        kinds = self.env["crm.migration.source"]._fields["kind"]._description_selection(self.env)
+        self.assertIn(("toy", "Toy CRM"), kinds)
         self.assertEqual(self.source.action_test_connection()["params"]["type"], "success")
 
     def test_every_record_is_loaded_converted_and_verified(self):

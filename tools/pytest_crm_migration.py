@@ -12,6 +12,7 @@
   Chromium or websocket-client would otherwise skip every browser test silently.
 * Chromium gets 60 s, not Odoo's 10 s, to start before a browser test is skipped.
 """
+import sys
 from pathlib import Path
 
 import _pytest.pathlib
@@ -90,5 +91,10 @@ def pytest_runtest_logreport(report):
 
 def pytest_sessionfinish(session, exitstatus):
     if SKIPPED:
-        print("\n\nSkipped tests count as failures here:\n  " + "\n  ".join(SKIPPED))
+        text = "\n\nSkipped tests count as failures here:\n  " + "\n  ".join(SKIPPED)
+        reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+        if reporter is not None:
+            reporter.write_line(text)
+        else:  # -p no:terminal
+            sys.stdout.write(text + "\n")
         session.exitstatus = pytest.ExitCode.TESTS_FAILED

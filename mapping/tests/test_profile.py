@@ -2,7 +2,7 @@
 import pytest
 
 from crm_migration.mapping.profile import (DISTINCT_CAP, SAMPLE_COUNT, SAMPLE_LENGTH, FieldProfile, Profiler,
-                             patterns_of, profile_object, profile_values)
+                             patterns_of, profile_values)
 
 
 @pytest.mark.parametrize("value, pattern", [

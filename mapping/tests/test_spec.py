@@ -37,7 +37,7 @@ def test_registry_lists_sources_in_order_and_refuses_two_of_a_kind():
     with pytest.raises(ValueError):
         Registry(one, toy_spec("one"))
     with pytest.raises(KeyError, match="known: one, two"):
-        registry["three"]  # noqa: B018
+        registry["three"]  # noqa: B018  # pylint: disable=pointless-statement  # the lookup raises
 
 
 def test_a_source_added_for_a_block_is_gone_after_it():

@@ -173,7 +173,7 @@ def test_a_proposed_map_validates():
     proposals = propose_object(fields, profiles, ODOO_TARGETS["res.partner"], model="res.partner")
     lines = name_lines() + [
         MapLineSpec.from_proposal("companies", "res.partner", f, p, profiles[f.path])
-        for f, p in zip(fields, proposals)]
+        for f, p in zip(fields, proposals, strict=True)]
     actions = ["existing", "existing", "new", "new", "existing", "new", "skip"]
     assert [p.action for p in proposals] == actions
     assert validate_map(lines, TARGETS, NAMED) == []

@@ -274,7 +274,8 @@ class Catalog:
             "Finisher": self.ref("Users", "FinisherId"),
         })
         self.types["InteractionRecord"] = EntityType(schema.INTERACTION, {
-            "Type": self.ref("Tasks@Types", "TypeId"), "Attachments": self.reverse("Attachments", "InteractionRecordId"),
+            "Type": self.ref("Tasks@Types", "TypeId"),
+            "Attachments": self.reverse("Attachments", "InteractionRecordId"),
             "Tags": self.tags(36, "InteractionRecords"),
             "OtherProperties": self.other_properties(36, "InteractionRecords"),
             "Deal": self.ref("Deals", "DealId"), "Contact": self.ref("Contacts", "ContactId"),

@@ -79,7 +79,8 @@ class Evaluator:
             raise QueryError(f"{lam.kind}() needs a collection.")
         if lam.var is None:
             return bool(items)
-        test = (lambda item: self._bool(self.eval(lam.body, it, {**scope, lam.var: (type_name, item)})))
+        def test(item):
+            return self._bool(self.eval(lam.body, it, {**scope, lam.var: (type_name, item)}))
         return any(map(test, items)) if lam.kind == "any" else all(map(test, items))
 
 
@@ -132,7 +133,7 @@ class SortKey:
         self.values, self.desc = values, desc
 
     def __lt__(self, other):
-        for a, b, desc in zip(self.values, other.values, self.desc):
+        for a, b, desc in zip(self.values, other.values, self.desc, strict=True):
             if a == b:
                 continue
             if a is None or b is None:

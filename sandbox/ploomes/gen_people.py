@@ -202,7 +202,8 @@ class PeopleMixin:
         rec["Register"] = formatted if r.random() < 0.7 else digits
         rec["CNPJ" if company else "CPF"] = formatted
         if not company and r.random() < 0.3:
-            rec["IdentityDocument"] = f"{r.randint(10, 99)}.{r.randint(100, 999)}.{r.randint(100, 999)}-{r.randint(0, 9)}"
+            rec["IdentityDocument"] = (f"{r.randint(10, 99)}.{r.randint(100, 999)}."
+                                       f"{r.randint(100, 999)}-{r.randint(0, 9)}")
 
     def _fill_address(self, rec, r, company):
         if r.random() < 0.03:
@@ -259,8 +260,9 @@ class PeopleMixin:
         for j in range(max(n, 2) if rank == 0 else n):
             type_id = types[j]
             text, digits = brazil.make_phone(r, uf, type_id in (brazil.PHONE_MOBILE, brazil.PHONE_WHATSAPP))
-            out.append({"Id": CHILD_BASE["Phones"] + rank * STRIDE["Phones"] + j, "ContactId": record["Id"], "PhoneNumber": text,
-                        "SearchPhoneNumber": digits, "TypeId": type_id, "CountryId": refdata.BRAZIL})
+            out.append({"Id": CHILD_BASE["Phones"] + rank * STRIDE["Phones"] + j, "ContactId": record["Id"],
+                        "PhoneNumber": text, "SearchPhoneNumber": digits, "TypeId": type_id,
+                        "CountryId": refdata.BRAZIL})
         return out
 
     def contact_population(self, rank):

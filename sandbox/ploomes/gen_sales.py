@@ -226,7 +226,7 @@ class SalesMixin:
         counts = PERMS[mix(self.seed, "qperm", g // 3) % 6]
         return 6 * (g // 3) + sum(counts[:g % 3]) + rev - 1
 
-    @lru_cache(maxsize=4096)
+    @lru_cache(maxsize=4096)  # noqa: B019 - bounded, and a generator lives as long as its data set
     def quote_body(self, g, rev):
         """Sections of one revision: [[(product rank, quantity, discount %), ...], ...].
 
@@ -278,7 +278,8 @@ class SalesMixin:
             Amount=self._revision_amount(g, rev), Discount=0, CurrencyId=1, ApprovalStatusId=approval,
             TemplateId=40800003, DocumentUrl=self.files_url(f"documents/Proposta-{g + 1}-r{rev}.pdf"),
             Title=f"Proposta {g + 1} - {self.deal_title(d)}", Description=r.choice(refdata.NOTE_SENTENCES),
-            Notes="Validade conforme condições comerciais.", DeliveryTime=r.choice(("15 dias", "30 dias", "45 dias úteis")),
+            Notes="Validade conforme condições comerciais.",
+            DeliveryTime=r.choice(("15 dias", "30 dias", "45 dias úteis")),
             PaymentMethod=r.choice(("À vista", "30/60/90", "Boleto 28 dias")), InstallmentsNumber=r.choice((1, 3, 6)),
             FreightModal=r.choice(("CIF", "FOB")), FreightCost=0, Shared=r.random() < 0.5,
             ExternallyAccepted=status == WON and rev == nrev, Key=self.key("quote", rank),

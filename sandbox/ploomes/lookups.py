@@ -73,10 +73,10 @@ def _pipelines():
             "CreateOrderOnWonDeal": False, "SingularUnitName": "Negócio",
             "PluralUnitName": "Negócios", "FormId": None, "LastUpdateDate": STAMP,
         })
-        for o, (sid, sname) in enumerate(zip(stage_ids[pid], stage_names)):
+        for o, (sid, sname) in enumerate(zip(stage_ids[pid], stage_names, strict=True)):
             stages.append({"Id": sid, "Name": sname, "PipelineId": pid, "Ordination": o,
                            "LastPipelineStage": o == len(stage_names) - 1, "TriggerId": None})
-        for rid, rname in zip(reason_ids[pid], LOSS_REASONS):
+        for rid, rname in zip(reason_ids[pid], LOSS_REASONS, strict=True):
             reasons.append({"Id": rid, "Name": rname, "PipelineId": pid, "LastUpdateDate": STAMP})
     return pipes, stages, reasons
 

@@ -9,6 +9,7 @@ Outside the Ploomes surface (no User-Key, never faulted):
 * ``GET /_files/<attachment id>/<file name>`` and ``GET /_files/documents/<name>``
 """
 
+import contextlib
 import json
 import math
 import socket
@@ -34,8 +35,9 @@ class Handler(BaseHTTPRequestHandler):
         """Quiet: tests and benchmarks would drown in access logs."""
 
     def setup(self):
-        super().setup()
+        res = super().setup()
         self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)  # no Nagle stalls on keep-alive
+        return res
 
     @property
     def app(self):
@@ -110,7 +112,8 @@ class Handler(BaseHTTPRequestHandler):
     def _fault_response(self, fault):
         status = STATUS_FAULTS[fault.name]
         if status in HTML_STATUS:
-            page = f"<html><head><title>{HTML_STATUS[status]}</title></head><body><h1>{HTML_STATUS[status]}</h1></body></html>"
+            page = (f"<html><head><title>{HTML_STATUS[status]}</title></head>"
+                    f"<body><h1>{HTML_STATUS[status]}</h1></body></html>")
             return Response(status, page.encode(), {"Content-Type": "text/html"})
         resp = self.app.api.error(status, FAULT_MESSAGES[status])
         if fault.name == "429":
@@ -129,10 +132,8 @@ class Handler(BaseHTTPRequestHandler):
 
     def _drop(self):
         self.close_connection = True
-        try:
+        with contextlib.suppress(OSError):  # already closed by the client
             self.connection.shutdown(socket.SHUT_RDWR)
-        except OSError:
-            pass
 
     # -- files and control --------------------------------------------------------------
     def _file(self, path):

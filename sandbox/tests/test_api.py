@@ -193,7 +193,8 @@ def test_any_over_other_properties_tags_and_phones(client, sandbox):
     contacts = list(sandbox.dataset.iter("Contacts"))
     row = next(op for c in contacts for op in c["OtherProperties"] if op["ObjectValueId"])
     rows = client.values("/Contacts", **odata(
-        filter=f"OtherProperties/any(o: o/FieldKey eq '{row['FieldKey']}' and o/ObjectValueId eq {row['ObjectValueId']})",
+        filter=(f"OtherProperties/any(o: o/FieldKey eq '{row['FieldKey']}' "
+                f"and o/ObjectValueId eq {row['ObjectValueId']})"),
         select="Id"))
     assert ids(rows) == [c["Id"] for c in contacts if any(
         o["FieldKey"] == row["FieldKey"] and o["ObjectValueId"] == row["ObjectValueId"] for o in c["OtherProperties"])]
@@ -227,7 +228,8 @@ def test_single_record_by_key_and_by_filter(client, sandbox):
 def test_unknown_path_and_malformed_query_answer_odata_errors(client):
     for path, params, status in (("/Nope", {}, 404), ("/Contacts", odata(filter="Id eq"), 400),
                                  ("/Contacts", odata(filter="Nope eq 1"), 400),
-                                 ("/Contacts", odata(skip="-1"), 400), ("/Contacts", {"$inlinecount": "allpages"}, 400)):
+                                 ("/Contacts", odata(skip="-1"), 400),
+                                 ("/Contacts", {"$inlinecount": "allpages"}, 400)):
         resp = client.get(path, **params)
         assert resp.status_code == status
         assert set(resp.json()) == {"error"} and set(resp.json()["error"]) == {"code", "message"}

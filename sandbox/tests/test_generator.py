@@ -205,7 +205,8 @@ def test_dirt_adds_every_kind_of_problem(dirty):
     bad_emails = [c for c in contacts if c["Email"] and not re.fullmatch(r"[^@\s,]+@[^@\s,]+\.[a-z.]+", c["Email"])]
     dangling = [c for c in contacts if c["CompanyId"] and c["CompanyId"] not in ids]
     people = Counter((c["Name"], c["Email"]) for c in contacts if c["TypeId"] == 2 and c["Name"].strip())
-    notes = [c["Note"] or "" for c in contacts] + [i["Content"] for i in dirty.dataset.iter("InteractionRecords", expand=False)]
+    notes = [c["Note"] or "" for c in contacts] + [
+        i["Content"] for i in dirty.dataset.iter("InteractionRecords", expand=False)]
     assert invalid_docs and bad_emails and dangling
     assert any(n > 1 for n in people.values())
     assert any(not c["Name"].strip() for c in contacts)

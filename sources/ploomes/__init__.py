@@ -1,3 +1,4 @@
+# pylint: disable=prefer-env-translation  # pure code without Odoo: _ marks templates Odoo translates when it logs them
 """Ploomes CRM as a source: its client, schema, converters, custom fields and Odoo parts.
 
 Pure Python but for ``models/`` (the loaders that read Ploomes payloads, the map's

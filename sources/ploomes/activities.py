@@ -8,6 +8,7 @@ The converters here ask the destination what :class:`HistoryContext` adds to
 :class:`~.converters.ConversionContext`: authors and the partners of e-mail
 addresses.
 """
+# pylint: disable=prefer-env-translation  # pure code without Odoo: `_` marks templates Odoo translates when it logs them
 import re
 from datetime import timedelta, timezone
 from email.utils import getaddresses

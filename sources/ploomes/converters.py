@@ -1,6 +1,7 @@
+# pylint: disable=prefer-env-translation  # pure code without Odoo: _ marks templates Odoo translates when it logs them
 """Converters of Ploomes payload shapes (phone rows, tag links, address and place tables),
 and the Ploomes paths and tables the generic converters read."""
-from ...mapping.converters import GENERIC, Converters, convert_ref, is_empty, is_mobile, clean_phone
+from ...mapping.converters import Converters, convert_ref, is_empty, is_mobile, clean_phone
 from ...mapping.messages import _
 
 CONVERTERS = Converters()

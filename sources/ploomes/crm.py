@@ -1,3 +1,4 @@
+# pylint: disable=prefer-env-translation  # pure code without Odoo: _ marks templates Odoo translates when it logs them
 """Ploomes CRM core: users, tags, companies, people, pipelines and deals."""
 from ...mapping.converters import Converters, convert_ref, is_empty, value_at
 from ...mapping.messages import _

@@ -1,3 +1,4 @@
+# pylint: disable=prefer-env-translation  # pure code without Odoo: _ marks templates Odoo translates when it logs them
 """Converters of custom-field values: the ``OtherProperties`` rows of one field key.
 
 ``custom`` reads the value column of the source type and converts it to the

@@ -1,3 +1,4 @@
+# pylint: disable=prefer-env-translation  # pure code without Odoo: _ marks templates Odoo translates when it logs them
 """Ploomes sales: product families and groups, products (and kit parts), quotes with their
 revisions, sections and lines, and orders with theirs.
 

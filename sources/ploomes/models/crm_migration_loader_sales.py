@@ -51,7 +51,7 @@ class CrmMigrationLoaderProduct(models.AbstractModel):
     VARIANT_ENTITY = "Products#variant"
 
     def _after_load(self, ctx, phase, obj, items):
-        super()._after_load(ctx, phase, obj, items)
+        res = super()._after_load(ctx, phase, obj, items)
         pairs = []
         for rec, _values, _problems, record in items:
             variant = record.with_context(active_test=False).product_variant_ids[:1]
@@ -59,6 +59,7 @@ class CrmMigrationLoaderProduct(models.AbstractModel):
                 pairs.append((rec.source_key, variant.id))
         self.env["crm.migration.identity"]._bind(
             phase.run_id.source_id, self.VARIANT_ENTITY, pairs, "product.product", phase.run_id)
+        return res
 
 
 class CrmMigrationLoaderSaleOrder(models.AbstractModel):
@@ -252,12 +253,13 @@ class CrmMigrationLoaderQuoteRevision(models.AbstractModel):
 
     def _after_load(self, ctx, phase, obj, items):
         """An earlier revision stands for its quote's order too (e.g. for its attachments)."""
-        super()._after_load(ctx, phase, obj, items)
+        res = super()._after_load(ctx, phase, obj, items)
         run = phase.run_id
         self.env["crm.migration.identity"]._bind(
             run.source_id, "Quotes",
             [(rec.source_key, values["res_id"]) for rec, values, _p, _r in items if values.get("res_id")],
             "sale.order", run)
+        return res
 
     def _postprocess(self, obj, payload, values):
         values = dict(values)
@@ -310,7 +312,7 @@ class CrmMigrationLoaderQuoteRevision(models.AbstractModel):
 
     def _revision_body(self, payload, lines, approval):
         """The revision as HTML: its facts, then its lines (in the user's language)."""
-        esc, _ = html.escape, self.env._
+        esc = html.escape
         currency = self.env.company.currency_id
 
         def money(amount):
@@ -322,14 +324,15 @@ class CrmMigrationLoaderQuoteRevision(models.AbstractModel):
         except ValueError:
             day = str(date)
         facts = [
-            (_("Date"), day),
-            (_("Amount"), format_amount(self.env, payload.get("Amount") or 0.0, currency)),
-            (_("Approval"), approval.get("Name") or "-"),
+            (self.env._("Date"), day),
+            (self.env._("Amount"), format_amount(self.env, payload.get("Amount") or 0.0, currency)),
+            (self.env._("Approval"), approval.get("Name") or "-"),
         ]
         if payload.get("ExpirationDate"):
-            facts.append((_("Valid until"), str(payload["ExpirationDate"])[:10]))
+            facts.append((self.env._("Valid until"), str(payload["ExpirationDate"])[:10]))
         header = "".join(f"<th>{esc(label)}</th>" for label in (
-            _("Product"), _("Quantity"), _("Unit price"), _("Discount"), _("Total")))
+            self.env._("Product"), self.env._("Quantity"), self.env._("Unit price"),
+            self.env._("Discount"), self.env._("Total")))
         rows = "".join(
             f"<tr><td>{esc(str(line.get('ProductName') or line.get('ProductId')))}</td>"
             f"<td>{esc(str(line.get('Quantity')))}</td>"
@@ -337,8 +340,8 @@ class CrmMigrationLoaderQuoteRevision(models.AbstractModel):
             f"<td>{esc(str(line.get('Discount') or 0))}%</td>"
             f"<td>{money(line.get('Total'))}</td></tr>"
             for line in lines)
-        title = _("Ploomes quote %(number)s, revision %(revision)s",
-                  number=payload.get("QuoteNumber"), revision=payload.get("ReviewNumber"))
+        title = self.env._("Ploomes quote %(number)s, revision %(revision)s",
+                           number=payload.get("QuoteNumber"), revision=payload.get("ReviewNumber"))
         return (
             f"<p><b>{esc(title)}</b> (id {esc(str(payload.get('Id')))})</p>"
             "<ul>" + "".join(f"<li>{esc(k)}: {esc(v)}</li>" for k, v in facts) + "</ul>"
@@ -385,7 +388,7 @@ class CrmMigrationLoaderSaleState(models.AbstractModel):
                 ._payloads_with(source, "Orders", "OriginQuoteId", quote_keys)}
 
     def _after_load(self, ctx, phase, obj, items):
-        super()._after_load(ctx, phase, obj, items)
+        res = super()._after_load(ctx, phase, obj, items)
         issues = []
         for rec, _values, _problems, order in items:
             amount = ctx.payload_of(rec).get("Amount")
@@ -403,6 +406,7 @@ class CrmMigrationLoaderSaleState(models.AbstractModel):
                     "Odoo adds %(tax)s of taxes (total %(total)s); Ploomes totals have none.",
                     tax=format(order.amount_tax, ".2f"), total=format(order.amount_total, ".2f")), order))
         self.env["crm.migration.issue"].create(issues)
+        return res
 
     def _load_batch(self, phase, obj, staged):
         return super(CrmMigrationLoaderSaleState, self.with_context(
@@ -548,7 +552,7 @@ class CrmMigrationLoaderDelivery(models.AbstractModel):
         journal._log(run, phase.key, "create", groups._name, groups.ids)
         journal._log(run, phase.key, "write", orders._name,
                      {order.id: {"procurement_group_id": False} for order in orders})
-        for order, group in zip(orders, groups):
+        for order, group in zip(orders, groups, strict=True):
             order.procurement_group_id = group
 
 
