@@ -115,10 +115,8 @@ def _retry_after(response):
     value = response.headers.get("Retry-After")
     if not value:
         return None
-    try:
+    if value.strip().replace(".", "", 1).isdigit():
         return max(0.0, float(value))
-    except ValueError:
-        pass
     try:
         when = parsedate_to_datetime(value)
     except (TypeError, ValueError):
