@@ -3,11 +3,15 @@
 For ops people and cron jobs::
 
     odoo-bin --addons-path=... crm_migration run -c odoo.conf -d DB \\
-        --source KIND --url URL --key KEY [--sample N] \\
-        [--accept-proposed-map] [--fallback-user LOGIN]
+        --source KIND --url URL (--key KEY | --key-file PATH | --key-env NAME) \\
+        [--sample N] [--accept-proposed-map] [--fallback-user LOGIN]
 
     odoo-bin ... crm_migration map export|import -c odoo.conf -d DB \\
-        --source KIND --url URL --file map.json [--key KEY] [--confirm]
+        --source KIND --url URL --file map.json [--key KEY | --key-file PATH | --key-env NAME] \\
+        [--confirm]
+
+``--key-file`` and ``--key-env`` keep the key out of the process list and the shell
+history; blanks around the key (a trailing line break) are dropped.
 
 KIND is one of the registered sources (``--help`` lists them).
     odoo-bin ... crm_migration rollback -c odoo.conf -d DB --run MIG/0001
@@ -16,8 +20,10 @@ Exit status: 0 when the run completed (records that failed are counted and
 logged), 1 when it could not complete (bad key, unreachable source, a crash),
 2 when it needs a person first (unconfirmed map, bad arguments).
 """
+# pylint: disable=print-used,invalid-commit  # a command: it prints to its terminal and commits each batch
 import argparse
 import json
+import os
 import sys
 import time
 
@@ -27,6 +33,7 @@ from odoo.cli import Command
 from odoo.exceptions import UserError, ValidationError
 from odoo.modules.registry import Registry
 
+from ..models.crm_migration_source import clean_key
 from ..sources import SOURCES
 
 EXIT_OK, EXIT_FAILED, EXIT_NEEDS_ADMIN = 0, 1, 2
@@ -82,6 +89,12 @@ class CrmMigration(Command):
         if not options.command:
             parser.print_help()
             sys.exit(EXIT_NEEDS_ADMIN)
+        if options.command in ("run", "map"):
+            try:
+                options.key = self.read_key(options)
+            except NeedsAdmin as exc:
+                print(exc, file=sys.stderr)
+                sys.exit(EXIT_NEEDS_ADMIN)
         config_args = ["-d", options.database]
         if options.config:
             config_args = ["-c", options.config] + config_args
@@ -106,8 +119,8 @@ class CrmMigration(Command):
         self.add_db_options(run)
         run.add_argument("--source", required=True, choices=SOURCES.kinds(), help="kind of source")
         run.add_argument("--url", required=True, help="base URL of the source API")
-        run.add_argument("--key", required=True, help="API key of the source ("
-                         + ", ".join(f"{spec.kind}: {spec.key_label}" for spec in SOURCES) + ")")
+        self.add_key_options(run, required=True, text="API key of the source (" + ", ".join(
+            f"{spec.kind}: {spec.key_label}" for spec in SOURCES) + ")")
         run.add_argument("--name", help="name of the source in Odoo (default: derived from the URL)")
         run.add_argument("--sample", type=int, metavar="N",
                          help="load only N records per object (sample migration)")
@@ -125,13 +138,50 @@ class CrmMigration(Command):
         fmap.add_argument("action", choices=["export", "import"])
         fmap.add_argument("--source", required=True, choices=SOURCES.kinds(), help="kind of source")
         fmap.add_argument("--url", required=True, help="base URL of the source API")
-        fmap.add_argument("--key", help="API key, to create the source when importing")
+        self.add_key_options(fmap, required=False,
+                             text="API key, to create the source when importing")
         fmap.add_argument("--file", required=True, help="the JSON file to write or read")
         fmap.add_argument("--confirm", action="store_true", help="confirm the imported map")
         rollback = sub.add_parser("rollback", help="undo a run")
         self.add_db_options(rollback)
         rollback.add_argument("--run", required=True, metavar="NAME", help="e.g. MIG/0001")
         return parser
+
+    def add_key_options(self, parser, required, text):
+        """--key, --key-file or --key-env: one of them."""
+        keys = parser.add_mutually_exclusive_group(required=required)
+        keys.add_argument("--key", help=text)
+        keys.add_argument("--key-file", metavar="PATH", help="read the API key from this file")
+        keys.add_argument("--key-env", metavar="NAME",
+                          help="read the API key from this environment variable")
+
+    def read_key(self, options):
+        """The API key the options give, stripped; None when they give none."""
+        if options.key_file:
+            try:
+                with open(options.key_file, encoding="utf-8") as handle:
+                    key = handle.read()
+            except OSError as exc:
+                raise NeedsAdmin(
+                    f"Cannot read the key file {options.key_file}: {exc.strerror}.") from None
+            except UnicodeDecodeError:
+                raise NeedsAdmin(f"The key file {options.key_file} is not UTF-8 text.") from None
+        elif options.key_env:
+            key = os.environ.get(options.key_env)
+            if key is None:
+                raise NeedsAdmin(f"The environment variable {options.key_env} is not set.")
+        else:
+            key = options.key
+        if key is None:
+            return None
+        try:
+            key = clean_key(key)
+        except ValueError:
+            raise NeedsAdmin("The API key contains line breaks, tabs or other control "
+                             "characters: copy it again without them.") from None
+        if not key:
+            raise NeedsAdmin("The API key is empty.")
+        return key
 
     def add_db_options(self, parser):
         parser.add_argument("-c", "--config", help="Odoo configuration file")

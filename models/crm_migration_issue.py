@@ -28,7 +28,7 @@ class CrmMigrationIssue(models.Model):
     source_key = fields.Char("Source id", index=True)
     field = fields.Char("Source field")
     message = fields.Text(required=True)
-    payload_excerpt = fields.Text()
+    payload_excerpt = fields.Text(groups="crm_migration.group_crm_migration_manager")
     res_model = fields.Char("Model")
     res_id = fields.Many2oneReference("Record", model_field="res_model")
 

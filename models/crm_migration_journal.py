@@ -5,8 +5,18 @@ from psycopg2.extras import Json, execute_values
 
 from odoo import api, fields, models
 
+from .crm_migration_source import protected_model
+
 _logger = logging.getLogger(__name__)
 
+
+MANAGER = "crm_migration.group_crm_migration_manager"
+
+#: What provisioning creates, by model: rollback deletes only those records.
+PROVISIONED = {
+    "ir.model.fields": lambda field: field.state == "manual" and field.name.startswith("x_"),
+    "ir.ui.view": lambda view: (view.key or "").startswith("crm_migration.migrated_fields_"),
+}
 
 #: Fields the ORM refuses to write (it sets them itself), written in SQL instead.
 SQL_FIELDS = ("create_date",)
@@ -69,7 +79,8 @@ class CrmMigrationJournal(models.Model):
     )
     res_model = fields.Char("Model", required=True)
     res_id = fields.Many2oneReference("Record", model_field="res_model", required=True)
-    old_values = fields.Json(help="Values before the run changed them (updates), or the "
+    old_values = fields.Json(groups=MANAGER,
+                             help="Values before the run changed them (updates), or the "
                                   "values to create the record again (removals).")
 
     @api.model
@@ -104,9 +115,12 @@ class CrmMigrationJournal(models.Model):
         are simply forgotten. Records created together are deleted together
         when nothing stops it, one by one otherwise.
         """
-        blocked = self.browse()
-        entries = self.sorted("id", reverse=True)
-        for (operation, res_model), group in groupby(entries, key=lambda e: (e.operation, e.res_model)):
+        refused = self._refused()
+        blocked = refused
+        entries = (self - refused).sorted("id", reverse=True)
+        # consecutive runs of one operation on one model: the order is the undo order
+        for (operation, res_model), group in groupby(  # pylint: disable=bad-builtin-groupby
+                entries, key=lambda e: (e.operation, e.res_model)):
             group = self.browse([entry.id for entry in group])
             if operation == "link":
                 continue
@@ -115,6 +129,47 @@ class CrmMigrationJournal(models.Model):
             for entry in group:
                 blocked |= entry._undo_one()
         return blocked
+
+    def _refused(self):
+        """The entries rollback must not replay, reported: on a model their run's source never
+        writes, on records provisioning did not create, or restoring links to security
+        records. Journal rows are written by the engine only, so these were forged."""
+        written = {}
+        refused = self.browse()
+        for entry in self:
+            run = entry.run_id
+            if run not in written:
+                written[run] = run.source_id._written_models(run.map_id)
+            if entry.res_model not in written[run] or not entry._replayable():
+                refused |= entry
+        for entry in refused:
+            _logger.warning("Rollback of %s refused journal line %s (%s %s,%s)", entry.run_id.name,
+                            entry.id, entry.operation, entry.res_model, entry.res_id)
+        self.env["crm.migration.issue"].create([{
+            "run_id": entry.run_id.id, "step": "rollback", "phase": "rollback", "level": "error",
+            "code": "rollback_refused", "res_model": entry.res_model, "res_id": entry.res_id,
+            "message": self.env._(
+                "%(model)s %(id)s was not rolled back: its journal line changes what a migration "
+                "never writes.", model=entry.res_model, id=entry.res_id),
+        } for entry in refused])
+        return refused
+
+    def _replayable(self):
+        """Whether this entry's record and values are what a migration writes."""
+        self.ensure_one()
+        if self.res_model not in self.env:
+            return False
+        model = self.env[self.res_model].sudo().with_context(active_test=False)
+        if self.res_model in PROVISIONED:
+            record = model.browse(self.res_id).exists()
+            return self.operation in ("create", "link") and (
+                not record or PROVISIONED[self.res_model](record))
+        for name in self.sudo().old_values or {}:
+            field = model._fields.get(name)
+            if not field or (field.type in ("one2many", "many2many")
+                             and protected_model(field.comodel_name)):
+                return False
+        return True
 
     def _model(self):
         return self.env[self.res_model].with_context(

@@ -34,7 +34,7 @@ class CrmMigrationRecord(models.Model):
     source_id = fields.Many2one("crm.migration.source", required=True, ondelete="cascade", index=True)
     entity = fields.Char(required=True)
     source_key = fields.Char("Source id", required=True)
-    payload = fields.Json(required=True)
+    payload = fields.Json(required=True, groups="crm_migration.group_crm_migration_manager")
     payload_hash = fields.Char(required=True)
     source_updated_at = fields.Datetime("Changed in source")
     state = fields.Selection(

@@ -32,6 +32,11 @@ JOBS = [
 
 #: Seconds of work per queue_job job before it hands over to the next one.
 JOB_SECONDS = 120
+#: Seconds a queue_job job waits before trying again a run another worker holds.
+LOCK_RETRY_SECONDS = 60
+#: With queue_job, the scheduler takes over a step only after this many minutes
+#: without a batch (its job was lost: a killed worker, a job set to failed...).
+STALE_MINUTES = 15
 
 
 def in_test_mode():
@@ -75,7 +80,7 @@ class CrmMigrationRun(models.Model):
     load_phase_ids = fields.One2many(
         "crm.migration.run.phase", "run_id", "Reconciliation", domain=[("kind", "=", "load")])
     issue_ids = fields.One2many("crm.migration.issue", "run_id", "Issues", readonly=True)
-    profile_ids = fields.One2many("crm.migration.profile", "run_id", "Profile", readonly=True)
+    profile_ids = fields.One2many("crm.migration.profile", "run_id", readonly=True)
     spot_check_ids = fields.One2many("crm.migration.spot.check", "run_id", "Spot check", readonly=True)
     issue_count = fields.Integer(compute="_compute_issue_counts")
     error_count = fields.Integer(compute="_compute_issue_counts")
@@ -85,6 +90,15 @@ class CrmMigrationRun(models.Model):
     changed_since = fields.Datetime(
         readonly=True, copy=False, help="Delta runs read the records changed since this time.")
     error = fields.Text(readonly=True, copy=False)
+    error_traceback = fields.Text(
+        "Error details", readonly=True, copy=False, groups="base.group_system",
+        help="Where the step stopped in the code, for the administrator.")
+    failed_job = fields.Selection(JOBS, "Failed step", readonly=True, copy=False,
+                                  help="The step that stopped: Resume continues it.")
+    last_batch_at = fields.Datetime(
+        "Last batch", readonly=True, copy=False,
+        help="When the step started or last processed a batch. With queue_job, the "
+             "scheduler only takes over steps without a batch for a while.")
     guidance = fields.Char(compute="_compute_guidance")
 
     # -- computed ------------------------------------------------------------------
@@ -127,7 +141,8 @@ class CrmMigrationRun(models.Model):
     @api.depends("phase_ids.done", "phase_ids.total", "job")
     def _compute_progress(self):
         for run in self:
-            phases = run.phase_ids.filtered(lambda p: p.kind == run.job) if run.job else run.phase_ids
+            phases = run.phase_ids.filtered(lambda p, job=run.job: p.kind == job) if run.job \
+                else run.phase_ids
             total = sum(max(p.total, p.done) for p in phases)
             done = sum(p.done for p in phases)
             run.progress = 100.0 * done / total if total else (100.0 if phases else 0.0)
@@ -175,14 +190,17 @@ class CrmMigrationRun(models.Model):
     def action_resume(self):
         """Resume a failed step where its last batch committed."""
         for run in self.filtered(lambda r: r.state == "failed"):
+            run._check_source_idle()
             failed = run.phase_ids.filtered(lambda p: p.state == "failed")[:1]
-            if not failed:
+            kind = run.failed_job or failed.kind
+            if not kind:
                 raise UserError(self.env._("Nothing left to resume in %s.", run.name))
-            failed.state = "running"
+            failed.write({"state": "running"})
             sample = run.job_sample
             state = {"extract": "draft", "profile": "draft", "validate": "mapped", "rollback": "failed",
-                     "load": "validated" if sample else "running"}[failed.kind]
-            run.write({"job": failed.kind, "state": state, "error": False})
+                     "load": "validated" if sample else "running"}[kind]
+            run._clear_error()
+            run.write({"job": kind, "state": state, "last_batch_at": fields.Datetime.now()})
             run._wake_up()
         return True
 
@@ -211,17 +229,29 @@ class CrmMigrationRun(models.Model):
         """The step being processed, in the user's language."""
         return dict(self._fields["job"]._description_selection(self.env)).get(self.job, "")
 
+    def _check_source_idle(self):
+        """Refuse to start a step while another run of the same source has one."""
+        active = self.search([("source_id", "=", self.source_id.id), ("id", "!=", self.id),
+                              ("job", "!=", False)], limit=1)
+        if active:
+            raise UserError(self.env._(
+                "%(active)s of %(name)s is %(job)s: wait until it finishes or fails "
+                "before starting %(run)s.", active=active.name, name=self.source_id.name,
+                job=active._job_label().lower(), run=self.name))
+
     def _start_job(self, kind, sample=False):
         """Plan the phases of a step and hand it to the background workers."""
         self.ensure_one()
         if self.job:
             raise UserError(self.env._("%(run)s is already %(job)s.", run=self.name,
                               job=self._job_label().lower()))
+        self._check_source_idle()
         self.phase_ids.filtered(lambda p: p.kind == kind).unlink()
         if kind == "load":
             self.map_id._provision(self)
         self.env["crm.migration.run.phase"].create(self._plan(kind, sample))
-        values = {"job": kind, "job_sample": sample, "error": False}
+        self._clear_error()
+        values = {"job": kind, "job_sample": sample, "last_batch_at": fields.Datetime.now()}
         if kind == "load" and not sample:
             values["state"] = "running"
         if not self.started_at:
@@ -296,22 +326,23 @@ class CrmMigrationRun(models.Model):
         elif not in_test_mode():
             self.env.ref("crm_migration.ir_cron_process_runs")._trigger()
 
-    def _enqueue(self):
+    def _enqueue(self, eta=None):
         self.with_delay(
             description=self.env._("Migration %(run)s: %(job)s", run=self.name,
                                    job=self._job_label()),
-            identity_key=f"crm_migration.run.{self.id}",
+            identity_key=f"crm_migration.run.{self.id}", eta=eta,
         )._job_process()
 
     def _job_process(self):
-        """queue_job: process batches for a while, then hand the rest to a new job."""
-        self._run_to_end(max_seconds=JOB_SECONDS)
+        """queue_job: process batches for a while, then hand the rest to a new job;
+        when another worker holds the run or its source, try again a while later."""
+        batches = self._run_to_end(max_seconds=JOB_SECONDS)
         if self.job:
-            self._enqueue()
+            self._enqueue(eta=None if batches else LOCK_RETRY_SECONDS)
 
     def _commit(self):
         if not in_test_mode():
-            self.env.cr.commit()
+            self.env.cr.commit()  # pylint: disable=invalid-commit  # a batch per transaction: resumable
 
     def _lock(self):
         """Take this run for the current transaction; False if another worker has it."""
@@ -320,36 +351,53 @@ class CrmMigrationRun(models.Model):
         return bool(self.env.cr.fetchone())
 
     def _process_batch(self):
-        """Process one batch of the current job; return False when there is nothing to do."""
+        """Process one batch of the current job (or its fix-ups, or its end); return
+        False when there is nothing to do or another worker holds the run or its source.
+
+        Any error stops the step: it is stored on the run, which stays resumable.
+        In tests, errors of a phase's own batch are raised, to show real bugs."""
         self.ensure_one()
-        if not self.job or not self._lock():
+        if not self.job or not self._lock() or not self.source_id._try_lock():
             return False
-        phase = self.phase_ids.filtered(
-            lambda p: p.kind == self.job and p.state in ("pending", "running")).sorted("sequence")[:1]
-        if not phase and self.job == "load":
-            fixup = self.phase_ids.filtered(
-                lambda p: p.kind == "load" and p.state == "done" and not p.fixed_up).sorted("sequence")[:1]
-            if fixup:
-                fixup._fix_up_references()
-                return True
-        if not phase:
-            self._finish_job()
-            return bool(self.job)  # a step may chain the next one
+        self.last_batch_at = fields.Datetime.now()
+        phases = self.phase_ids.filtered(lambda p: p.kind == self.job).sorted("sequence")
+        phase = phases.filtered(lambda p: p.state in ("pending", "running"))[:1]
+        fixup = phases.filtered(lambda p: p.kind == "load" and p.state == "done" and not p.fixed_up)[:1]
         try:
             with self.env.cr.savepoint():
-                phase._process_batch()
+                if phase:
+                    phase._process_batch()
+                elif fixup:
+                    fixup._fix_up_references()
+                else:
+                    self._finish_job()
         except SourceError as exc:
-            self._fail(phase, self.env["crm.migration.source"]._error_message(exc))
+            self._fail(phase, exc, self.env["crm.migration.source"]._error_message(exc))
+        except UserError as exc:
+            _logger.warning("Migration run %s stopped: %s", self.name, exc.args[0])
+            self._fail(phase, exc, exc.args[0])
         except Exception as exc:
-            if in_test_mode():
+            if in_test_mode() and phase:
                 raise
-            _logger.exception("Migration run %s failed in phase %s", self.name, phase.name)
-            self._fail(phase, f"{exc}\n\n{traceback.format_exc()}")
+            _logger.exception("Migration run %s failed while %s", self.name, self._job_label())
+            self._fail(phase, exc, self.env._(
+                "%(step)s stopped on an unexpected error: %(error)s",
+                step=phase.name or self._job_label(), error=exc))
+        else:
+            return bool(self.job)  # the end of a step may chain the next one
         return True
 
-    def _fail(self, phase, message):
+    def _fail(self, phase, exc, message):
+        """Stop the step on an error, stored for everyone, its traceback for admins;
+        Resume continues the step."""
         phase.write({"state": "failed"})
-        self.write({"state": "failed", "job": False, "error": message})
+        self.write({"state": "failed", "job": False, "failed_job": self.job, "error": message})
+        self.sudo().error_traceback = "".join(traceback.format_exception(exc))
+
+    def _clear_error(self):
+        """Forget the error of the last failure (the step starts or resumes)."""
+        self.write({"error": False, "failed_job": False})
+        self.sudo().error_traceback = False
 
     def _finish_job(self):
         """Move the run to the state that follows its finished step."""
@@ -394,12 +442,25 @@ class CrmMigrationRun(models.Model):
         return batches
 
     @api.model
+    def _cron_domain(self):
+        """The runs the scheduler advances: every run with a job, or with queue_job
+        (whose workers do the work) only those without a batch for STALE_MINUTES."""
+        domain = [("job", "!=", False)]
+        if "queue.job" in self.env:
+            stale = fields.Datetime.subtract(fields.Datetime.now(), minutes=STALE_MINUTES)
+            domain += ["|", ("last_batch_at", "=", False), ("last_batch_at", "<", stale)]
+        return domain
+
+    @api.model
     def _cron_process(self):
-        """Scheduled action: advance every run that has a job to do."""
+        """Scheduled action: advance the runs that have a job to do (with queue_job,
+        rescue the stale ones and hand them back to its workers)."""
         done = 0
-        for run in self.search([("job", "!=", False)], order="id"):
+        for run in self.search(self._cron_domain(), order="id"):
             done += run._run_to_end(max_seconds=50)
-        remaining = self.search_count([("job", "!=", False)])
+            if run.job and "queue.job" in self.env:
+                run._enqueue()
+        remaining = self.search_count(self._cron_domain())
         self.env["ir.cron"]._notify_progress(done=done, remaining=remaining)
 
     # -- reporting -------------------------------------------------------------------

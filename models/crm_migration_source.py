@@ -1,5 +1,5 @@
 from odoo import api, fields, models
-from odoo.exceptions import UserError, ValidationError
+from odoo.exceptions import AccessError, UserError, ValidationError
 
 from ..mapping.spec import ClientConfig
 from ..sources import (SOURCES, AuthenticationError, BadRequest, DownloadRefused,
@@ -8,6 +8,41 @@ from ..sources import (SOURCES, AuthenticationError, BadRequest, DownloadRefused
 
 # One client per source and process, so that its rate limiter spans every batch.
 _CLIENTS = {}
+
+#: Where a source's key is sent: changing one without Settings rights clears the key.
+ENDPOINT_FIELDS = ("url", "kind")
+
+#: Models the loaders write besides their objects' own models: history, lookups,
+#: addresses, procurement groups and what provisioning creates (x_ fields, views).
+LOADER_MODELS = frozenset({
+    "mail.message", "mail.activity", "mail.activity.type", "ir.attachment", "calendar.event",
+    "project.task", "project.project", "project.tags", "res.partner", "res.partner.category",
+    "res.partner.industry", "utm.source", "crm.tag", "crm.stage", "crm.team", "crm.lost.reason",
+    "sale.order", "sale.order.line", "procurement.group", "stock.picking", "stock.move",
+    "account.move", "account.move.line", "product.template", "product.product",
+    "product.category", "ir.model.fields", "ir.ui.view",
+})
+
+#: Security and configuration models: never written by a migration, whatever a map says.
+PROTECTED_PREFIXES = ("res.users", "res.groups", "res.company", "res.config", "ir.", "base.",
+                      "auth")
+#: The ir.* models a migration does write.
+WRITTEN_IR_MODELS = frozenset({"ir.attachment", "ir.model.fields", "ir.ui.view"})
+
+
+def protected_model(model):
+    """Whether ``model`` is a security or configuration model a migration never writes."""
+    return model.startswith(PROTECTED_PREFIXES) and model not in WRITTEN_IR_MODELS
+
+
+def clean_key(key):
+    """The key without surrounding blanks; ValueError if it holds control characters."""
+    if not isinstance(key, str):
+        return key
+    key = key.strip()
+    if not key.isprintable():
+        raise ValueError("control character in the key")
+    return key
 
 
 def _default(setting):
@@ -27,7 +62,9 @@ class CrmMigrationSource(models.Model):
     kind = fields.Selection(
         lambda self: SOURCES.selection(), required=True, default=lambda self: SOURCES.default.kind,
     )
-    url = fields.Char("API URL", required=True, default=_default("url"))
+    url = fields.Char("API URL", required=True, default=_default("url"),
+                      help="Where the API key is sent. Changed without Settings rights, it "
+                           "clears the key.")
     api_key = fields.Char("API key", groups="base.group_system", copy=False)
     key_help = fields.Char("About the key", compute="_compute_key_help")
     rate_limit = fields.Integer(
@@ -92,6 +129,56 @@ class CrmMigrationSource(models.Model):
                 raise ValidationError(self.env._(
                     "Page size must be 1 to %(cap)s for %(kind)s.", cap=cap, kind=source._spec().label))
 
+    @api.model_create_multi
+    def create(self, vals_list):
+        return super().create([self._clean_key_values(vals) for vals in vals_list])
+
+    def write(self, vals):
+        """A Migration Administrator may move a source elsewhere, but its key stays
+        behind: only a Settings administrator may send it to a new address."""
+        vals = self._clean_key_values(vals)
+        moved = self.browse()
+        if not self.env.su and not self.env.user.has_group("base.group_system"):
+            moved = self.filtered(lambda source: any(
+                name in vals and source[name] != vals[name] for name in ENDPOINT_FIELDS))
+        result = super().write(vals)
+        if moved:
+            moved.sudo().api_key = False
+        return result
+
+    @api.model
+    def _clean_key_values(self, vals):
+        """``vals`` with the API key stripped; refuses a key with control characters."""
+        if "api_key" not in vals:
+            return vals
+        try:
+            return dict(vals, api_key=clean_key(vals["api_key"]))
+        except ValueError:
+            raise ValidationError(self.env._(
+                "The API key contains line breaks, tabs or other control characters: copy it "
+                "again without them.")) from None
+
+    def _check_migration_admin(self):
+        """Only Migration Administrators (and the engine) may reach a source's API."""
+        if not self.env.su and not self.env.user.has_group(
+                "crm_migration.group_crm_migration_manager"):
+            raise AccessError(self.env._(
+                "Only a Migration Administrator may connect to a source or start a run."))
+
+    def _written_models(self, fmap=None):
+        """The models a run of this source may write, hence roll back: its objects' models,
+        the lookups its fields create, the loaders' own models and the models the options
+        of ``fmap`` are provisioned in; never a security or configuration model."""
+        self.ensure_one()
+        models_ = set(LOADER_MODELS)
+        for obj in self._schema().objects:
+            models_.add(obj.model)
+            models_.update(field.params["model"] for field in obj.fields
+                           if (field.params or {}).get("model"))
+        if fmap:
+            models_.update(relation for relation in fmap.line_ids.mapped("relation") if relation)
+        return frozenset(model for model in models_ if not protected_model(model))
+
     @api.onchange("kind")
     def _onchange_kind(self):
         """A new source takes the defaults of its kind (URL, rate limit, page size)."""
@@ -118,6 +205,7 @@ class CrmMigrationSource(models.Model):
     def _client(self):
         """A client of the source API, ready to read."""
         self.ensure_one()
+        self._check_migration_admin()
         if not self.sudo().api_key:
             raise UserError(self.env._("Source %(name)s has no API key.", name=self.name))
         config = self._client_config()
@@ -133,24 +221,25 @@ class CrmMigrationSource(models.Model):
     def _error_message(self, exc):
         """A source error for the admin: what went wrong in their language, then the
         client's own (English) detail."""
-        _ = self.env._
         kinds = (
-            (AuthenticationError, _("The source refused the API key.")),
-            (PermissionDenied, _("The API key may not read what the migration needs.")),
-            (BadRequest, _("The source refused a request.")),
-            (MalformedResponse, _("The source answered with something unexpected.")),
-            (InvalidConfiguration, _("The source's address or API key cannot be used as given.")),
-            (RedirectRefused, _("The source sent the request elsewhere; the API key was not "
-                                "sent after it.")),
-            (DownloadRefused, _("A file was not downloaded.")),
+            (AuthenticationError, self.env._("The source refused the API key.")),
+            (PermissionDenied, self.env._("The API key may not read what the migration needs.")),
+            (BadRequest, self.env._("The source refused a request.")),
+            (MalformedResponse, self.env._("The source answered with something unexpected.")),
+            (InvalidConfiguration, self.env._(
+                "The source's address or API key cannot be used as given.")),
+            (RedirectRefused, self.env._("The source sent the request elsewhere; the API key "
+                                         "was not sent after it.")),
+            (DownloadRefused, self.env._("A file was not downloaded.")),
         )
         lead = next((text for kind, text in kinds if isinstance(exc, kind)),
-                    _("The source could not be reached."))
+                    self.env._("The source could not be reached."))
         return f"{lead}\n{exc}"
 
     def action_test_connection(self):
         """Check the URL and key; tell the admin who the key belongs to."""
         self.ensure_one()
+        self._check_migration_admin()
         try:
             user = self._client().account_user()
         except SourceError as exc:
@@ -169,6 +258,7 @@ class CrmMigrationSource(models.Model):
     def action_new_run(self):
         """Open a new migration run of this source."""
         self.ensure_one()
+        self._check_migration_admin()
         run = self.env["crm.migration.run"].create({"source_id": self.id})
         return run._open_form()
 
@@ -189,13 +279,21 @@ class CrmMigrationSource(models.Model):
         self.ensure_one()
         return self.map_ids.sorted("version", reverse=True)[:1]
 
+    def _try_lock(self):
+        """Take this source for the current transaction (a PostgreSQL advisory lock,
+        released at commit or rollback); False if another transaction has it."""
+        self.ensure_one()
+        self.env.cr.execute("SELECT pg_try_advisory_xact_lock(%s::regclass::oid::int, %s)",
+                            (self._table, self.id))
+        return self.env.cr.fetchone()[0]
+
     @api.model
     def _cron_delta_sync(self):
-        """Start a delta run for every source still syncing until cutover."""
+        """Start a delta run for every source still syncing until cutover. A source
+        another run is busy with (a step, or a batch holding its lock) waits for the
+        next time."""
         for source in self.search([("delta_sync", "=", True)]):
-            if source.run_ids.filtered(lambda run: run.job):
-                continue
-            if not source._confirmed_map():
+            if source.run_ids.filtered("job") or not source._confirmed_map() or not source._try_lock():
                 continue
             run = self.env["crm.migration.run"].create({"source_id": source.id, "mode": "delta"})
             run.action_start()

@@ -14,3 +14,5 @@ from . import test_ploomes_sales
 from . import test_ploomes_activities
 from . import test_i18n
 from . import test_toy_source
+from . import test_reliability
+from . import test_security

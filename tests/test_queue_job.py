@@ -1,7 +1,13 @@
 """With OCA queue_job installed, a run's batches are processed by queue_job workers."""
+from datetime import timedelta
+
+from odoo import fields
+from odoo.addons.queue_job.job import Job
 from odoo.addons.queue_job.tests.common import trap_jobs
 
+from ..models.crm_migration_run import LOCK_RETRY_SECONDS, STALE_MINUTES
 from .common import SandboxCase
+from .test_reliability import hold_source_lock
 
 
 class TestQueueJob(SandboxCase):
@@ -37,3 +43,31 @@ class TestQueueJob(SandboxCase):
             trap.perform_enqueued_jobs()  # one batch, then a new job for the rest
             trap.assert_jobs_count(1, only=run._job_process)
         self.assertEqual(run.job, "extract")
+
+    def test_a_job_finding_the_source_busy_tries_again_later(self):
+        run = self.new_run()
+        run.action_profile()
+        queued = self.env["queue.job"].search([("identity_key", "=", f"crm_migration.run.{run.id}")])
+        self.assertEqual(queued.state, "pending")
+        hold_source_lock(self, self.source)
+        job = Job.load(self.env, queued.uuid)  # as a queue_job worker runs it
+        job.set_started()
+        job.store()
+        job.perform()
+        self.assertEqual(set(run.phase_ids.mapped("state")), {"pending"})
+        retry = self.env["queue.job"].search([
+            ("identity_key", "=", f"crm_migration.run.{run.id}"), ("state", "=", "pending")])
+        self.assertEqual(len(retry), 1)
+        self.assertAlmostEqual(retry.eta, fields.Datetime.now() + timedelta(seconds=LOCK_RETRY_SECONDS),
+                               delta=timedelta(seconds=30))
+
+    def test_the_scheduler_only_rescues_stale_steps(self):
+        run = self.new_run()
+        run.action_profile()
+        Run = self.env["crm.migration.run"]
+        Run._cron_process()
+        self.assertEqual(set(run.phase_ids.mapped("state")), {"pending"}, "its job is on it")
+        run.last_batch_at = fields.Datetime.now() - timedelta(minutes=STALE_MINUTES + 1)
+        Run._cron_process()
+        self.assertIn(run.state, ("profiled", "mapped"))
+        self.assertFalse(run.job)
