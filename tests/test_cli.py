@@ -24,8 +24,9 @@ from ..sandbox.ploomes import PloomesSandbox
 ODOO_BIN = Path(odoo.__file__).resolve().parent.parent / "odoo-bin"
 
 
-class TestCli(BaseCase):
-    """``odoo-bin crm_migration run`` exit codes, output, and a killed run resumed."""
+class CliCase(BaseCase):
+    """Runs ``odoo-bin crm_migration`` as a subprocess on the CRM-only database named by
+    ``CRM_MIGRATION_CLI_DB``."""
 
     @classmethod
     def setUpClass(cls):
@@ -36,6 +37,10 @@ class TestCli(BaseCase):
                                "installed (make test prepares one).")
         cls.config = odoo.tools.config.rcfile
         cls.addons = odoo.tools.config["addons_path"]
+
+
+class TestCli(CliCase):
+    """``odoo-bin crm_migration run`` exit codes, output, and a killed run resumed."""
 
     def cli(self, sandbox, *args, key=None, wait=True):
         command = [

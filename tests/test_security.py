@@ -8,11 +8,11 @@ from psycopg2.extras import Json
 
 import odoo
 from odoo.exceptions import AccessError, ValidationError
-from odoo.tests import BaseCase
 from odoo.tests.common import new_test_user
 
 from ..sandbox.ploomes import PloomesSandbox
 from .common import SandboxCase
+from .test_cli import CliCase
 from .test_cli import ODOO_BIN
 
 VIEWER = "base.group_user,crm_migration.group_crm_migration_user"
@@ -159,19 +159,9 @@ class TestSecurity(SandboxCase):
         self.assertIn("Confidential", as_viewer.with_user(self.manager).payload_excerpt)
 
 
-class TestCliKeyOptions(BaseCase):
+class TestCliKeyOptions(CliCase):
     """``--key``, ``--key-file``, ``--key-env``: exactly one, read and checked before anything
     runs (on the CRM-only database of ``CRM_MIGRATION_CLI_DB``, like test_cli)."""
-
-    @classmethod
-    def setUpClass(cls):
-        super().setUpClass()
-        cls.database = os.environ.get("CRM_MIGRATION_CLI_DB")
-        if not cls.database:
-            raise RuntimeError("CRM_MIGRATION_CLI_DB must name a database with crm_migration "
-                               "installed (make test prepares one).")
-        cls.config = odoo.tools.config.rcfile
-        cls.addons = odoo.tools.config["addons_path"]
 
     def cli(self, url, *args, env=None):
         command = [
