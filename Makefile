@@ -50,7 +50,7 @@ test: venv postgres conf
 	@tools/test.sh $(TEST_DB) $(TEST_DB_MIN)
 
 test-pure: venv
-	@for pkg in sandbox mapping sources; do \
+	@for pkg in tools sandbox mapping sources; do \
 	  PYTHONPATH=$(CURDIR)/tools:$(CURDIR) $(PY) -m pytest -p no:odoo -p pytest_crm_migration \
 	    -p no:cacheprovider --import-mode=importlib --rootdir=$$pkg -q $$pkg || exit 1; \
 	done

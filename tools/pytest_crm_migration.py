@@ -7,8 +7,8 @@
   ``__init__.py`` imports nothing outside Odoo), ``odoo.addons.crm_migration.tests.x``
   under pytest-odoo, whatever the folder of the clone is called (Odoo loads it
   through a symlink named ``crm_migration``, and pytest resolves symlinks).
-* A skipped test is not a pass: any skipped test of this addon, and any
-  skipped browser test (HttpCase) of any suite, fails the session. A missing
+* A skipped test is not a pass: any skipped test of the pure suites or of this
+  addon, and any skipped browser test (HttpCase) of any suite, fails the session. A missing
   Chromium or websocket-client would otherwise skip every browser test silently.
 * Chromium gets 60 s, not Odoo's 10 s, to start before a browser test is skipped.
 """
@@ -23,6 +23,7 @@ import checkout_package
 ADDON = "crm_migration"
 ROOT = Path(__file__).resolve().parent.parent
 SKIPPED = []
+PURE = []  # set when the session runs the pure suites: every test there is this project's
 #: Top-level folders of the pure packages that import each other (as ``crm_migration.*``).
 PACKAGES = ("mapping", "sources")
 
@@ -57,6 +58,7 @@ def pytest_load_initial_conftests(early_config, parser, args):
         arg.startswith("--odoo-database") for arg in args)
     prefix = ["odoo", "addons", ADDON] if odoo else []
     if not odoo:
+        PURE.append(True)
         checkout_package.register()
     _pytest.pathlib.resolve_pkg_root_and_module_name = _checkout_module_names(
         _pytest.pathlib.resolve_pkg_root_and_module_name, prefix)
@@ -85,7 +87,7 @@ def pytest_runtest_logreport(report):
     if not report.skipped:
         return
     browser = "HttpCase" in report.keywords
-    if ADDON in report.nodeid or str(ROOT) in report.nodeid or browser:
+    if PURE or ADDON in report.nodeid or str(ROOT) in report.nodeid or browser:
         SKIPPED.append(f"{report.nodeid}: {report.longrepr[-1] if report.longrepr else ''}")
 
 

@@ -18,7 +18,7 @@ DB_MIN=${2:-crm_migration_test_min}
 say() { printf '\033[1m==> %s\033[0m\n' "$*"; }
 
 say "Pure-Python suites (no Odoo, no database)"
-for pkg in sandbox mapping sources; do
+for pkg in tools sandbox mapping sources; do
   PYTHONPATH="$ROOT/tools:$ROOT" "$PY" -m pytest -p no:odoo -p pytest_crm_migration \
     -p no:cacheprovider --import-mode=importlib --rootdir="$pkg" -q "$pkg"
 done
