@@ -182,10 +182,12 @@ class CrmMigrationSource(models.Model):
     @api.onchange("kind")
     def _onchange_kind(self):
         """A new source takes the defaults of its kind (URL, rate limit, page size)."""
-        if self.kind in SOURCES:
-            defaults = SOURCES[self.kind].defaults
-            self.update({"url": defaults.url, "rate_limit": defaults.rate_limit,
-                         "page_size": defaults.page_size})
+        if self.kind not in SOURCES:
+            return
+        defaults = SOURCES[self.kind].defaults
+        for name in ("url", "rate_limit", "page_size"):
+            if not self[name] or self[name] in {getattr(spec.defaults, name) for spec in SOURCES}:
+                self[name] = getattr(defaults, name)
 
     def _spec(self):
         """The source plugin of this kind of source."""

@@ -3,7 +3,7 @@
 The toy source is defined here, in memory: one entity of people with lower-case keys,
 paged by offset, loading into res.partner. Nothing of the engine names it.
 """
-from odoo.tests import tagged
+from odoo.tests import Form, tagged
 
 from ..mapping.schema import Entity, SourceField, SourceObject, SourceSchema
 from ..mapping.spec import Defaults, Page, SourceSpec, UserFields
@@ -82,6 +82,16 @@ class TestToySource(SourceCase):
         kinds = self.env["crm.migration.source"]._fields["kind"]._description_selection(self.env)
         self.assertIn(("toy", "Toy CRM"), kinds)
         self.assertEqual(self.source.action_test_connection()["params"]["type"], "success")
+
+    def test_the_wizard_takes_a_kind_s_defaults_but_keeps_what_the_admin_typed(self):
+        wizard = Form(self.env["crm.migration.setup"])
+        self.assertEqual((wizard.kind, wizard.url), ("ploomes", "https://api2.ploomes.com"))
+        wizard.kind = "toy"
+        self.assertEqual((wizard.url, wizard.name), (TOY.defaults.url, "Toy account"))
+        wizard.url = "https://crm.example.com/api"
+        wizard.name = "Production"
+        wizard.kind = "ploomes"
+        self.assertEqual((wizard.url, wizard.name), ("https://crm.example.com/api", "Production"))
 
     def test_every_record_is_loaded_converted_and_verified(self):
         self.assertEqual(self.run_.state, "done")

@@ -32,7 +32,7 @@ class CrmMigrationSetup(models.TransientModel):
 
     def _default_name(self, kind=None):
         spec = SOURCES[kind] if kind else SOURCES.default
-        return self.env._("%(source)s account", source=spec.schema.label)
+        return self.env._("%(crm)s account", crm=spec.schema.label)
 
     @api.depends("kind")
     def _compute_key_texts(self):
@@ -43,8 +43,12 @@ class CrmMigrationSetup(models.TransientModel):
 
     @api.onchange("kind")
     def _onchange_kind(self):
-        if self.kind in SOURCES:
+        """Another kind of source: its default URL and name, unless the admin typed others."""
+        if self.kind not in SOURCES:
+            return
+        if not self.url or self.url in {spec.defaults.url for spec in SOURCES}:
             self.url = SOURCES[self.kind].defaults.url
+        if not self.name or self.name in {self._default_name(spec.kind) for spec in SOURCES}:
             self.name = self._default_name(self.kind)
 
     def action_connect(self):
