@@ -11,6 +11,7 @@
     "data": [
         "security/crm_migration_security.xml",
         "security/ir.model.access.csv",
+        "security/crm_migration_rules.xml",
         "data/ir_sequence_data.xml",
         "data/ir_cron_data.xml",
         "views/crm_migration_log_views.xml",

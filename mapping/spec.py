@@ -24,6 +24,8 @@ class ClientConfig:
     timeout: int = 60
     retries: int = 6
     backoff: float = 1.0
+    download_hosts: tuple = ()          # hosts files may come from, besides the source's own
+    max_download_bytes: int = 25 * 1024 * 1024
 
 
 @dataclass

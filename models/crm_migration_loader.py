@@ -5,6 +5,7 @@ from odoo import api, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import email_normalize, html_sanitize, plaintext2html
 from odoo.tools.mail import single_email_re
+from odoo.tools.mimetypes import guess_mimetype
 
 from odoo.addons.phone_validation.tools.phone_validation import phone_format
 
@@ -26,6 +27,28 @@ QUIET = {
     "mail_auto_subscribe_no_notify": True,
     "no_reset_password": True,
 }
+
+#: Models whose records Odoo gives no company by default, though they belong to one: a
+#: source's are its company's (a sales team's leads and orders then follow it).
+COMPANY_MODELS = frozenset({"crm.team"})
+
+#: Declared types kept when the bytes are plain text: they only refine text/plain.
+TEXT_TYPES = frozenset({"text/plain", "text/csv", "text/tab-separated-values", "text/markdown",
+                        "text/calendar", "application/json"})
+#: Types a browser would render as markup or script: stored as plain text.
+MARKUP_TYPES = frozenset({"text/html", "application/xhtml+xml", "image/svg+xml", "application/xml",
+                          "text/xml", "text/javascript", "application/javascript"})
+
+
+def sniffed_mimetype(data, declared=None):
+    """The MIME type of a downloaded file from its bytes (Odoo's guess_mimetype), never
+    from the source's word alone: a declared text type only refines plain text, and markup
+    is stored as plain text (never served as a page)."""
+    sniffed = guess_mimetype(data or b"", default="application/octet-stream")
+    declared = (declared or "").split(";")[0].strip().lower()
+    if sniffed == "text/plain" and declared in TEXT_TYPES:
+        sniffed = declared
+    return "text/plain" if sniffed in MARKUP_TYPES else sniffed
 
 
 class OdooConversionContext(ProblemCollector, ConversionContext):
@@ -198,9 +221,14 @@ class OdooConversionContext(ProblemCollector, ConversionContext):
         return plaintext2html(text)
 
     def phone_format(self, number, country_code):
+        """Odoo's international format of ``number``, or None when it is no phone number
+        (Odoo's own helper would hand the text back as it came)."""
         country = self.env["res.country"].browse(self.country_id(country_code))
-        return phone_format(number, country.code, country.phone_code,
-                            force_format="INTERNATIONAL", raise_exception=False)
+        try:
+            return phone_format(number, country.code, country.phone_code,
+                                force_format="INTERNATIONAL", raise_exception=True)
+        except UserError:
+            return None
 
     def record_by_name(self, model, name, create=False):
         key = (model, name)
@@ -290,7 +318,10 @@ class CrmMigrationLoader(models.AbstractModel):
             return {}
         found = {}
         names = obj.match_on
-        candidates = model.search([(names[0], "in", [v.get(names[0]) for v in values_list])])
+        domain = [(names[0], "in", [v.get(names[0]) for v in values_list])]
+        if model._name in COMPANY_MODELS:
+            domain.append(("company_id", "in", [False, self.env.company.id]))
+        candidates = model.search(domain)
         index = {tuple(rec[name] for name in names): rec for rec in candidates}
         for position, values in enumerate(values_list):
             record = index.get(tuple(values.get(name) for name in names))
@@ -484,6 +515,9 @@ class CrmMigrationLoader(models.AbstractModel):
         linked = [(rec, values, problems, matches[pos])
                   for pos, (rec, values, problems) in enumerate(items) if pos in matches]
         new = [item for pos, item in enumerate(items) if pos not in matches]
+        if model._name in COMPANY_MODELS:
+            for _rec, values, _p in new:
+                values.setdefault("company_id", self.env.company.id)
         created, failed = [], []
         try:
             with self.env.cr.savepoint():

@@ -265,6 +265,13 @@ class CrmMigrationRecord(models.Model):
         self.invalidate_model(["state"])
 
     @api.model
+    def _purge(self, source):
+        """Delete every staged row of ``source`` (retention); return how many."""
+        self.env.cr.execute("DELETE FROM crm_migration_record WHERE source_id = %s", (source.id,))
+        self.invalidate_model()
+        return self.env.cr.rowcount
+
+    @api.model
     def _reset(self, source):
         """Every row of ``source`` pending again (after a rollback)."""
         self.env.cr.execute(

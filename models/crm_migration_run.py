@@ -366,11 +366,11 @@ class CrmMigrationRun(models.Model):
         try:
             with self.env.cr.savepoint():
                 if phase:
-                    phase._process_batch()
+                    self._in_source_company(phase)._process_batch()
                 elif fixup:
-                    fixup._fix_up_references()
+                    self._in_source_company(fixup)._fix_up_references()
                 else:
-                    self._finish_job()
+                    self._in_source_company(self)._finish_job()
         except SourceError as exc:
             self._fail(phase, exc, self.env["crm.migration.source"]._error_message(exc))
         except UserError as exc:
@@ -386,6 +386,14 @@ class CrmMigrationRun(models.Model):
         else:
             return bool(self.job)  # the end of a step may chain the next one
         return True
+
+    def _in_source_company(self, records):
+        """``records`` in the source's company: what the batch creates belongs to it. The
+        user's other companies stay allowed, so that records Odoo shares between companies
+        (products) get what Odoo gives them outside any company, as before."""
+        company = self.source_id.company_id
+        others = (self.env.user.company_ids - company).ids
+        return records.with_context(allowed_company_ids=[company.id, *others])
 
     def _fail(self, phase, exc, message):
         """Stop the step on an error, stored for everyone, its traceback for admins;

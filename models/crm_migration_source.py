@@ -79,6 +79,14 @@ class CrmMigrationSource(models.Model):
         "Back-off (s)", default=1.0,
         help="First wait before a retry; it doubles at each retry, up to 60 seconds.")
     batch_size = fields.Integer(default=200, help="Records written per transaction.")
+    download_hosts = fields.Char(
+        "Extra file hosts",
+        help="Hosts attachments may also be downloaded from, comma-separated, besides the "
+             "API's host and the source's own file storage. Files on private, loopback or "
+             "link-local addresses are never downloaded.")
+    max_download_mb = fields.Integer(
+        "Largest file (MB)", default=25,
+        help="Larger files are not downloaded: an issue line names them.")
     company_id = fields.Many2one("res.company", default=lambda self: self.env.company, required=True)
     fallback_user_id = fields.Many2one(
         "res.users", "Fallback owner",
@@ -101,6 +109,8 @@ class CrmMigrationSource(models.Model):
         ("page_size_positive", "CHECK(page_size > 0)", "Page size must be positive."),
         ("batch_size_positive", "CHECK(batch_size > 0)", "Batch size must be positive."),
         ("retries_positive", "CHECK(retries >= 0)", "Retries cannot be negative."),
+        ("max_download_mb_positive", "CHECK(max_download_mb > 0)",
+         "The largest file must be at least 1 MB."),
     ]
 
     def _compute_record_count(self):
@@ -200,9 +210,13 @@ class CrmMigrationSource(models.Model):
 
     def _client_config(self):
         source = self.sudo()
+        hosts = tuple(filter(None, (host.strip().lower()
+                                    for host in (source.download_hosts or "").split(","))))
         return ClientConfig(url=source.url, key=source.api_key, rate_limit=source.rate_limit,
                             page_size=source.page_size, timeout=source.timeout,
-                            retries=source.retries, backoff=source.backoff)
+                            retries=source.retries, backoff=source.backoff,
+                            download_hosts=hosts,
+                            max_download_bytes=source.max_download_mb * 1024 * 1024)
 
     def _client(self):
         """A client of the source API, ready to read."""

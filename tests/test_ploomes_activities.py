@@ -4,8 +4,9 @@ from html import unescape
 from datetime import datetime, timedelta, timezone
 
 import requests
+from psycopg2 import IntegrityError
 
-from odoo.tools import email_normalize
+from odoo.tools import email_normalize, mute_logger
 
 from .common import SandboxCase
 
@@ -598,6 +599,34 @@ class TestPloomesHistoryFaults(HistoryCase):
         self.assertEqual(self.issues(run, "size_mismatch", announced.source_key).level, "warning")
         self.assertEqual(phase.created, len(loaded))
         self.assertEqual(phase.created + phase.skipped + phase.failed, phase.total)
+
+    def test_a_file_type_comes_from_its_bytes_never_from_the_source(self):
+        run = self.profile()
+        staged = self.env["crm.migration.record"].search(
+            [("source_id", "=", self.source.id), ("entity", "=", "Attachments")], order="id")
+        by_extension = {}
+        for rec in staged.filtered(lambda rec: rec.payload["EntityId"] == 1):
+            by_extension.setdefault(rec.payload["FileName"].rsplit(".", 1)[-1].lower(), rec)
+        pdf = by_extension["pdf"]
+        text = next(by_extension[ext] for ext in ("txt", "csv", "json") if ext in by_extension)
+        pdf.payload = dict(pdf.payload, ContentType="text/html")
+        text.payload = dict(text.payload, ContentType="image/svg+xml")
+        self.migrate(run)
+        loaded = self.records_of("ir.attachment", "Attachments")
+        self.assertEqual(loaded[int(pdf.source_key)].mimetype, "application/pdf")
+        self.assertEqual(loaded[int(text.source_key)].mimetype, "text/plain")
+        self.assertTrue(loaded[int(pdf.source_key)].raw.startswith(b"%PDF"))
+
+    def test_the_source_sets_the_file_hosts_and_the_largest_file(self):
+        self.source.write({"download_hosts": " Files.Example.com, cdn.example.net ",
+                           "max_download_mb": 3})
+        client = self.source._client()
+        self.assertLessEqual({"files.example.com", "cdn.example.net", "127.0.0.1",
+                              "stgploomescrmprd01.blob.core.windows.net"}, client.download_hosts)
+        self.assertEqual(client.max_download_bytes, 3 * 1024 * 1024)
+        with self.assertRaises(IntegrityError), mute_logger("odoo.sql_db"), self.env.cr.savepoint():
+            self.source.max_download_mb = 0
+            self.env.flush_all()
 
 
 class TestPloomesProjectTasks(HistoryCase):

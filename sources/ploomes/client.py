@@ -214,6 +214,7 @@ class PloomesClient:
     * ``deadline``: seconds one logical call may take, retries and waits included.
     * ``download_hosts``: host names :meth:`download` may fetch from (default: the API's
       host and Ploomes' blob storage); loopback hosts too when the API is on loopback.
+    * ``extra_download_hosts``: further hosts, added to those (the source form's setting).
     * ``max_download_bytes``: the largest file :meth:`download` accepts.
     * ``clock``/``sleep``: time source of the limiter, the back-off and the deadline.
     """
@@ -230,6 +231,7 @@ class PloomesClient:
         page_size=PAGE_CAP,
         deadline=DEADLINE,
         download_hosts=None,
+        extra_download_hosts=(),
         max_download_bytes=MAX_DOWNLOAD_BYTES,
         clock=time.monotonic,
         sleep=time.sleep,
@@ -243,7 +245,7 @@ class PloomesClient:
         self.deadline = deadline
         self.page_size = max(1, min(int(page_size), PAGE_CAP))
         hosts = (self.origin[1], *BLOB_HOSTS) if download_hosts is None else download_hosts
-        self.download_hosts = frozenset(host.lower() for host in hosts)
+        self.download_hosts = frozenset(host.lower() for host in (*hosts, *extra_download_hosts))
         self.max_download_bytes = max_download_bytes
         self._loopback = _is_loopback_host(self.origin[1])
         self._clock = clock
@@ -510,7 +512,9 @@ class PloomesClient:
         """A client for the settings of a source (:class:`~mapping.spec.ClientConfig`)."""
         return cls(config.url, config.key, rate_limit=config.rate_limit,
                    page_size=config.page_size, timeout=(10, config.timeout),
-                   retries=config.retries, backoff_factor=config.backoff)
+                   retries=config.retries, backoff_factor=config.backoff,
+                   extra_download_hosts=config.download_hosts,
+                   max_download_bytes=config.max_download_bytes)
 
     def iter_pages(self, entity, *, after_id=None, **options):
         """Yield every page of ``entity`` (see :meth:`page`)."""

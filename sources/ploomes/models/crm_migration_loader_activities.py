@@ -13,7 +13,7 @@ from ..activities import (ACTIVITY_TYPES, EMAIL_NOT_SENT, HistoryContext, activi
                           headline, meeting_stop, task_assignees, utc_string)
 from ....mapping.transform import Problem
 from ...errors import SourceError
-from ....models.crm_migration_loader import QUIET, OdooConversionContext, Target
+from ....models.crm_migration_loader import QUIET, OdooConversionContext, Target, sniffed_mimetype
 
 #: Writing history must not notify, invite, remind or send anything.
 HISTORY_QUIET = dict(
@@ -551,6 +551,8 @@ class CrmMigrationLoaderAttachment(models.AbstractModel):
             message = None
             if expected is not None and expected != record.file_size:
                 message = self._download(client, rec.payload, values, problems)
+            else:
+                values.pop("mimetype", None)  # read from its bytes when they were downloaded
             if message:
                 failed.append((rec, problems, "download_failed", message, "error"))
             else:
@@ -571,6 +573,7 @@ class CrmMigrationLoaderAttachment(models.AbstractModel):
                 "Ploomes announced %(expected)s bytes, %(actual)s were downloaded.",
                 expected=expected, actual=len(data))))
         values["raw"] = data
+        values["mimetype"] = sniffed_mimetype(data, payload.get("ContentType"))
         return None
 
     def _after_load(self, ctx, phase, obj, items):
