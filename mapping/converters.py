@@ -8,6 +8,7 @@ problem is logged as an error). ``ctx`` is a :class:`ConversionContext`.
 # pylint: disable=prefer-env-translation  # pure code without Odoo: `_` marks templates Odoo translates when it logs them
 import colorsys
 import dataclasses
+import math
 import re
 from collections.abc import Mapping
 from datetime import date, datetime, timezone
@@ -320,24 +321,32 @@ def convert_integer(value, line, record, ctx):
     except (TypeError, ValueError):
         raise ConversionError("not_a_number", _("%(value)r is not a whole number."),
                               value=value) from None
-    if number != int(number):
+    if not math.isfinite(number) or number != int(number):
         raise ConversionError("not_an_integer", _("%(value)r is not a whole number."), value=value)
     return {line.target: int(number)}
+
+
+def decimal_text(text):
+    """A number typed in Brazilian (1.234,56) or English (1,234.56) style, as Python reads it;
+    the last separator is the decimal one when both appear."""
+    text = text.strip().replace("R$", "").replace(" ", "")
+    if "," in text and "." in text:
+        thousands = "." if text.rfind(",") > text.rfind(".") else ","
+        text = text.replace(thousands, "")
+    return text.replace(",", ".")
 
 
 @converter("float")
 def convert_float(value, line, record, ctx):
     if is_empty(value):
         return {line.target: False}
-    if isinstance(value, str):
-        text = value.strip().replace("R$", "").replace(" ", "")
-        if "," in text:  # Brazilian format 1.234,56
-            text = text.replace(".", "").replace(",", ".")
-        value = text
     try:
-        return {line.target: float(value)}
+        number = float(decimal_text(value) if isinstance(value, str) else value)
     except (TypeError, ValueError):
         raise ConversionError("not_a_number", _("%(value)r is not a number."), value=value) from None
+    if not math.isfinite(number):
+        raise ConversionError("not_a_number", _("%(value)r is not a number."), value=value)
+    return {line.target: number}
 
 
 @converter("boolean")
@@ -370,7 +379,12 @@ def convert_datetime(value, line, record, ctx):
     """A date-time with offset, stored in UTC as Odoo does."""
     if is_empty(value):
         return {line.target: False}
-    moment = parse_datetime(value).astimezone(timezone.utc).replace(tzinfo=None)
+    moment = parse_datetime(value)
+    try:
+        moment = moment.astimezone(timezone.utc).replace(tzinfo=None)
+    except OverflowError:
+        raise ConversionError("not_a_date", _("%(value)r is out of the calendar."),
+                              value=value) from None
     return {line.target: moment.strftime("%Y-%m-%d %H:%M:%S")}
 
 

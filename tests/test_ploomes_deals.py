@@ -105,14 +105,19 @@ class TestPloomesDeals(SandboxCase):
         self.assertEqual(self.phase(self.first_run, "deleted_deals").skipped, len(deleted))
 
     def test_a_deal_deleted_after_migration_is_archived_by_the_next_run(self):
-        changes = self.sandbox.mutate(entity="Deals", delete=1)
-        deal_id = changes["deleted"][0]
+        # an open deal: its opportunity is active in Odoo, so the next run must archive it
+        deal_id = next(i for i, d in sorted(self.deals.items()) if d["StatusId"] != LOST)
         lead = self.leads[deal_id]
-        was_active = lead.active
+        self.assertTrue(lead.active)
+        changes = self.sandbox.mutate(entity="Deals", delete=[deal_id])
+        self.assertEqual(changes["deleted"], [deal_id])
         second = self.migrate()
         self.assertFalse(lead.active)
         issue = self.issues(second, "deleted_in_source", deal_id)
-        self.assertEqual(issue.res_id, lead.id if was_active else issue.res_id)
+        self.assertEqual(len(issue), 1)
+        self.assertEqual((issue.res_model, issue.res_id, issue.level), ("crm.lead", lead.id, "info"))
+        self.assertIn("archived", issue.message)
+        self.assertEqual(self.phase(second, "deleted_deals").updated, 1)
 
     def test_stage_probability_applies_when_the_admin_chooses(self):
         open_deal = next(d for d in self.deals.values() if d["StatusId"] == 1)

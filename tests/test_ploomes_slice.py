@@ -77,9 +77,17 @@ class TestPloomesSlice(SandboxCase):
             if not number:
                 continue
             partner = self.partners[source_id]
-            if self.issues(self.first_run, "rejected_value", source_id):
-                # base_vat refused it for the partner's (foreign) country: flagged, left out
-                self.assertFalse(partner.vat if not partner.parent_id else False)
+            refused = self.issues(self.first_run, "rejected_value", source_id)
+            if refused:
+                # base_vat refused it for the partner's (foreign) country: flagged, left out.
+                # Only a partner without a loaded company is given the number in vat (the
+                # person of a company gets it in x_ploomes_cpf), so only such a one is refused.
+                self.assertFalse(partner.parent_id, source_id)
+                self.assertFalse(partner.vat, source_id)
+                self.assertNotEqual(partner.country_id.code, "BR", source_id)
+                self.assertEqual(refused.mapped("field"), ["vat"], source_id)
+                formatted = cnpj.format(number) if len(number) == 14 else cpf.format(number)
+                self.assertIn(formatted, refused.message, source_id)
                 continue
             if contact["TypeId"] == 1:
                 self.assertEqual(partner.vat, cnpj.format(number), source_id)

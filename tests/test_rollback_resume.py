@@ -48,9 +48,18 @@ class TestRollback(SandboxCase):
 
     def test_only_the_latest_run_can_be_rolled_back(self):
         first = self.migrate()
-        self.migrate()
-        with self.assertRaisesRegex(Exception, "first"):
+        second = self.migrate()
+        with self.assertRaises(UserError) as caught:
             first.action_rollback()
+        self.assertEqual(str(caught.exception),
+                         f"Roll back {second.name} first: it ran after {first.name}.")
+        self.assertEqual(first.state, "done", "a refused rollback leaves the run as it was")
+        second.action_rollback()
+        second._run_to_end()
+        self.assertEqual(second.state, "rolled_back")
+        first.action_rollback()  # once the later run is rolled back, the earlier one can be
+        first._run_to_end()
+        self.assertEqual(first.state, "rolled_back")
 
 
 class TestResume(SandboxCase):

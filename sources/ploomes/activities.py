@@ -91,7 +91,11 @@ def activity_kind(name):
 
 def utc_string(value):
     """A source date-time with offset as Odoo's naive UTC text."""
-    moment = parse_datetime(value).astimezone(timezone.utc)
+    try:
+        moment = parse_datetime(value).astimezone(timezone.utc)
+    except OverflowError:
+        raise ConversionError("not_a_date", _("%(value)r is out of the calendar."),
+                              value=value) from None
     return moment.strftime("%Y-%m-%d %H:%M:%S")
 
 
