@@ -10,6 +10,16 @@ For ops people and cron jobs::
         --source KIND --url URL --file map.json [--key KEY | --key-file PATH | --key-env NAME] \\
         [--confirm]
 
+    odoo-bin ... crm_migration profile -c odoo.conf -d DB --source KIND --url URL \\
+        [--key K | --token T | --user U --password P] [--token-url URL] [--confirm]
+
+``profile`` probes a source without API documentation read-only and prints what it found
+(auth style, collections with their paging style and record counts, fields); exit 1 when
+nothing usable was found. ``run`` probes such a source first when its profile is not
+confirmed (``--accept-proposed-map`` confirms the profile too). ``--token`` is the key of a
+bearer API; ``--user``/``--password`` are the API user and its password (or OAuth2 client id
+and secret, with ``--token-url``).
+
 ``--key-file`` and ``--key-env`` keep the key out of the process list and the shell
 history; blanks around the key (a trailing line break) are dropped.
 
@@ -89,7 +99,7 @@ class CrmMigration(Command):
         if not options.command:
             parser.print_help()
             sys.exit(EXIT_NEEDS_ADMIN)
-        if options.command in ("run", "map"):
+        if options.command in ("run", "map", "profile"):
             try:
                 options.key = self.read_key(options)
             except NeedsAdmin as exc:
@@ -121,6 +131,7 @@ class CrmMigration(Command):
         run.add_argument("--url", required=True, help="base URL of the source API")
         self.add_key_options(run, required=True, text="API key of the source (" + ", ".join(
             f"{spec.kind}: {spec.key_label}" for spec in SOURCES) + ")")
+        self.add_login_options(run)
         run.add_argument("--name", help="name of the source in Odoo (default: derived from the URL)")
         run.add_argument("--sample", type=int, metavar="N",
                          help="load only N records per object (sample migration)")
@@ -142,15 +153,34 @@ class CrmMigration(Command):
                              text="API key, to create the source when importing")
         fmap.add_argument("--file", required=True, help="the JSON file to write or read")
         fmap.add_argument("--confirm", action="store_true", help="confirm the imported map")
+        profile = sub.add_parser("profile", help="probe a source's API read-only and print "
+                                                 "what it found (sources without API docs)")
+        self.add_db_options(profile)
+        profile.add_argument("--source", required=True, help="kind of source",
+                             choices=[spec.kind for spec in SOURCES if spec.probe])
+        profile.add_argument("--url", required=True, help="base URL of the source API")
+        self.add_key_options(profile, required=True, text="API key, token or password")
+        self.add_login_options(profile)
+        profile.add_argument("--name", help="name of the source in Odoo")
+        profile.add_argument("--rate-limit", type=int,
+                             help="requests per minute (default: the source's, 60 for a new one)")
+        profile.add_argument("--confirm", action="store_true",
+                             help="confirm the profile found (else review it in Odoo)")
         rollback = sub.add_parser("rollback", help="undo a run")
         self.add_db_options(rollback)
         rollback.add_argument("--run", required=True, metavar="NAME", help="e.g. MIG/0001")
         return parser
 
+    def add_login_options(self, parser):
+        """The API user and the OAuth2 token URL of sources that need them."""
+        parser.add_argument("--user", help="API user (Basic, session login) or OAuth2 client id; "
+                                           "the key is then its password or client secret")
+        parser.add_argument("--token-url", help="OAuth2 token URL")
+
     def add_key_options(self, parser, required, text):
-        """--key, --key-file or --key-env: one of them."""
+        """--key, --key-file, --key-env (or --token, --password, their synonyms): one of them."""
         keys = parser.add_mutually_exclusive_group(required=required)
-        keys.add_argument("--key", help=text)
+        keys.add_argument("--key", "--token", "--password", dest="key", help=text)
         keys.add_argument("--key-file", metavar="PATH", help="read the API key from this file")
         keys.add_argument("--key-env", metavar="NAME",
                           help="read the API key from this environment variable")
@@ -189,8 +219,54 @@ class CrmMigration(Command):
 
     # -- run -----------------------------------------------------------------------
 
+    def command_profile(self, env, options):
+        """Probe the source's API, print what was found; 1 when nothing usable."""
+        source = self.ensure_source(env, options)
+        probe = self.probe(source)
+        if probe is None:
+            return EXIT_FAILED
+        if not probe.usable:
+            return EXIT_FAILED
+        if options.confirm:
+            source.action_confirm_api_profile()
+            print(f"\nProfile of {source.name} confirmed.")
+        else:
+            print(f"\nReview and confirm the profile in Odoo (CRM › Migration › Sources › "
+                  f"{source.name}), or pass --confirm.")
+        return EXIT_OK
+
+    def probe(self, source):
+        """Probe ``source`` and print what was found; None when the probe could not run."""
+        print(f"Probing {source.url} (read-only)…")
+        try:
+            probe = source._probe_api()
+        except UserError as exc:
+            print(f"Cannot probe the source: {exc.args[0]}", file=sys.stderr)
+            return None
+        source.env.cr.commit()
+        print(probe.text)
+        return probe
+
+    def ensure_profile(self, source, options):
+        """A source probed live has a confirmed API profile (probed now if not); False when
+        the probe found nothing usable."""
+        if not source.needs_probe or source.api_profile_state == "confirmed":
+            return True
+        probe = self.probe(source)
+        if probe is None or not probe.usable:
+            return False
+        if not options.accept_proposed_map:
+            raise NeedsAdmin(f"The API profile of {source.name} is not confirmed. Review and "
+                             "confirm it in Odoo, or pass --accept-proposed-map, then run "
+                             "this command again.")
+        source.action_confirm_api_profile()
+        print("API profile confirmed.")
+        return True
+
     def command_run(self, env, options):
         source = self.ensure_source(env, options)
+        if not self.ensure_profile(source, options):
+            return EXIT_FAILED
         try:
             user = source._client().account_user()
         except Exception as exc:  # noqa: BLE001 - any failure to reach the source ends here
@@ -250,21 +326,24 @@ class CrmMigration(Command):
         Source = env["crm.migration.source"].with_context(active_test=False)
         source = Source.search([("kind", "=", options.source), ("url", "=", url)], limit=1)
         values = {"api_key": options.key, "active": True}
-        if options.fallback_user:
+        for option in ("user", "token_url"):
+            if getattr(options, option, None):
+                values["api_user" if option == "user" else option] = getattr(options, option)
+        if getattr(options, "fallback_user", None):
             user = env["res.users"].search([("login", "=", options.fallback_user)], limit=1)
             if not user:
                 raise NeedsAdmin(f"No Odoo user has the login {options.fallback_user!r}.")
             values["fallback_user_id"] = user.id
-        if options.batch_size:
+        if getattr(options, "batch_size", None):
             values["batch_size"] = options.batch_size
         for option in ("rate_limit", "retries", "backoff"):
-            if getattr(options, option) is not None:
+            if getattr(options, option, None) is not None:
                 values[option] = getattr(options, option)
         if source:
             source.write(values)
         else:
-            source = Source.create(dict(values, kind=options.source, url=url,
-                                        name=options.name or f"{options.source.capitalize()} {url}"))
+            source = Source.create(dict(values, kind=options.source, url=url, name=getattr(
+                options, "name", None) or f"{options.source.capitalize()} {url}"))
         return source
 
     def confirm_map(self, run, options):

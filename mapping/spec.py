@@ -26,6 +26,19 @@ class ClientConfig:
     backoff: float = 1.0
     download_hosts: tuple = ()          # hosts files may come from, besides the source's own
     max_download_bytes: int = 25 * 1024 * 1024
+    user: str = None                    # the API user when the key is a password
+    token_url: str = None               # OAuth2: where tokens come from
+    profile: dict = None                # the confirmed API profile (sources profiled live)
+
+
+@dataclass(frozen=True)
+class ApiProbe:
+    """What probing a source's API found: the profile to review (JSON), the same in words,
+    and whether the API can be read with it."""
+
+    profile: dict
+    text: str
+    usable: bool
 
 
 @dataclass
@@ -142,6 +155,7 @@ class SourceSpec:
     key_label: str = "API key"
     key_help: str = ""
     sandbox: str = None                         # ``python -m <sandbox>`` serves a local copy
+    probe: Callable[[ClientConfig], ApiProbe] = None  # sources without API docs: profiled first
     odoo_parts: Callable[[], None] = None       # imports the plugin's Odoo models (the addon calls it)
 
     def value_at(self, record, path):

@@ -1,5 +1,6 @@
 from . import crm_migration_source
 from . import crm_migration_source_retention
+from . import crm_migration_source_probe
 from . import crm_migration_record
 from . import crm_migration_identity
 from . import crm_migration_journal

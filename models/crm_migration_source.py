@@ -141,6 +141,12 @@ class CrmMigrationSource(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
+        """A new source takes its kind's defaults for what the values leave out."""
+        for vals in vals_list:
+            if vals.get("kind") in SOURCES:
+                defaults = SOURCES[vals["kind"]].defaults
+                for name in ("url", "rate_limit", "page_size"):
+                    vals.setdefault(name, getattr(defaults, name))
         return super().create([self._clean_key_values(vals) for vals in vals_list])
 
     def write(self, vals):

@@ -9,7 +9,7 @@ class CrmMigrationSource(models.Model):
     """Retention of a source's staged personal data (LGPD): purged after a finished
     migration, the reconciliation and the identity map kept."""
 
-    _inherit = "crm.migration.source"
+    _inherit = "crm.migration.source"  # pylint: disable=consider-merging-classes-inherited  # one concern per file: retention of staged personal data
 
     retention_days = fields.Integer(
         "Keep staged data (days)", default=90,

@@ -4,7 +4,7 @@ Adding a source: a new package that builds a :class:`~mapping.spec.SourceSpec`, 
 line below.
 """
 from ..mapping.spec import Registry
-from . import ploomes
+from . import bloomr, ploomes
 from .errors import (
     AuthenticationError,
     BadRequest,
@@ -19,6 +19,7 @@ from .errors import (
 
 SOURCES = Registry(
     ploomes.SPEC,
+    bloomr.SPEC,
 )
 
 __all__ = [
