@@ -4,7 +4,7 @@ import subprocess
 import sys
 
 from odoo.exceptions import AccessError, UserError
-from odoo.tests import tagged
+from odoo.tests import Form, tagged
 from odoo.tests.common import new_test_user
 
 from ..mapping.propose import field_name
@@ -191,6 +191,24 @@ class TestBloomrProbeRules(BloomrCase):
         self.source.action_confirm_api_profile()
         self.source.url = self.sandbox.base_url + "/"
         self.assertEqual(self.source.api_profile_state, "none")
+
+    def test_the_wizard_probes_and_opens_the_profile_to_confirm(self):
+        credentials = self.sandbox.credentials
+        wizard = Form(self.env["crm.migration.setup"])
+        wizard.kind = "bloomr"
+        self.assertEqual(wizard.name, "Bloomr account")
+        wizard.url = self.sandbox.base_url
+        wizard.api_user = credentials["user"]
+        wizard.api_key = "wrong-password"
+        with self.assertRaisesRegex(UserError, "Nothing usable was found") as caught:
+            wizard.save().action_connect()
+        self.assertNotIn("wrong-password", str(caught.exception))
+        wizard.api_key = credentials["password"]
+        action = wizard.save().action_connect()
+        source = self.env["crm.migration.source"].browse(action["res_id"])
+        self.assertEqual((action["res_model"], source.kind, source.api_profile_state),
+                         ("crm.migration.source", "bloomr", "usable"))
+        self.assertEqual(source.api_user, credentials["user"])
 
     def test_only_migration_admins_probe_and_nobody_writes_the_profile(self):
         viewer = new_test_user(self.env, "bl_viewer",

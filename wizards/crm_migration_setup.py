@@ -17,6 +17,10 @@ class CrmMigrationSetup(models.TransientModel):
     name = fields.Char("Source name", required=True, default=lambda self: self._default_name())
     url = fields.Char("API URL", required=True, default=lambda self: SOURCES.default.defaults.url)
     api_key = fields.Char("API key", required=True)
+    api_user = fields.Char("API user", help="For Basic auth, a session login or OAuth2 (the "
+                                            "client id): the key is then its password or secret.")
+    token_url = fields.Char("Token URL", help="OAuth2: where access tokens are requested.")
+    needs_probe = fields.Boolean(compute="_compute_key_texts")
     key_label = fields.Char(compute="_compute_key_texts")
     key_help = fields.Char(compute="_compute_key_texts")
     fallback_user_id = fields.Many2one(
@@ -39,6 +43,7 @@ class CrmMigrationSetup(models.TransientModel):
         for wizard in self:
             spec = SOURCES[wizard.kind] if wizard.kind in SOURCES else SOURCES.default
             wizard.key_label = spec.key_label
+            wizard.needs_probe = bool(spec.probe)
             wizard.key_help = self.env._(spec.key_help) if spec.key_help else False  # pylint: disable=translation-not-lazy
 
     @api.onchange("kind")
@@ -52,9 +57,12 @@ class CrmMigrationSetup(models.TransientModel):
             self.name = self._default_name(self.kind)
 
     def action_connect(self):
-        """Check the key, save the source and open its first run."""
+        """Check the key, save the source and open its first run (a source without API
+        documentation: probe its API and open the profile found, to confirm)."""
         self.ensure_one()
         spec = SOURCES[self.kind]
+        if spec.probe:
+            return self._connect_probed()
         config = ClientConfig(url=self.url, key=self.api_key, rate_limit=spec.defaults.rate_limit,
                               page_size=spec.defaults.page_size, timeout=spec.defaults.timeout,
                               retries=1, backoff=spec.defaults.backoff)
@@ -73,3 +81,17 @@ class CrmMigrationSetup(models.TransientModel):
         run = self.env["crm.migration.run"].create(
             {"source_id": source.id, "sample_size": self.sample_size})
         return run._open_form()
+
+    def _connect_probed(self):
+        """Save the source, probe its API, and show what was found (nothing when unusable)."""
+        source = self.env["crm.migration.source"].create({
+            "name": self.name, "kind": self.kind, "url": self.url.rstrip("/"),
+            "api_key": self.api_key, "api_user": self.api_user or False,
+            "token_url": self.token_url or False, "fallback_user_id": self.fallback_user_id.id,
+        })
+        probe = source._probe_api()
+        if not probe.usable:
+            raise UserError(self.env._("Nothing usable was found at %(url)s:\n\n%(found)s",
+                                       url=self.url, found=probe.text))
+        return {"type": "ir.actions.act_window", "res_model": "crm.migration.source",
+                "res_id": source.id, "view_mode": "form", "target": "current"}
