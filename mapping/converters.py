@@ -147,6 +147,14 @@ class ConversionContext:
         """Staged payload of a reference-table row, or None."""
         raise NotImplementedError
 
+    def user_partner(self, user_id):
+        """The partner of an Odoo user id."""
+        raise NotImplementedError
+
+    def partner_by_email(self, email):
+        """Id of the partner with that e-mail address (an Odoo user's first), or None."""
+        raise NotImplementedError
+
     def state_id(self, country_code, state_code):
         raise NotImplementedError
 

@@ -62,6 +62,8 @@ class SourceObject:
     custom_scope: object = None  # which custom-field definitions apply (the source's own value)
     loader_fills: tuple = ()  # Odoo fields its loader fills itself (not from the map)
     option: str = None        # boolean option of the map that turns the object on
+    required: bool = False    # a migration without it is pointless: an entity it reads that the
+                              # source refuses stops the run instead of leaving it out
 
     @property
     def identity_entity(self):
@@ -92,3 +94,21 @@ class SourceSchema:
 
     def object(self, key):
         return next(obj for obj in self.objects if obj.key == key)
+
+    def entities_of(self, obj):
+        """Names of the entities ``obj`` reads: its own (and those it is staged from), its
+        reference tables, and the custom-field definitions when it has custom fields."""
+        names = {obj.entity, *obj.needs}
+        if obj.custom_scope is not None:
+            names.update(entity.name for entity in self.metadata)
+        for name in tuple(names):
+            parent = next((e.nested_in for e in self.entities if e.name == name), None)
+            while parent:
+                names.add(parent)
+                parent = self.entity(parent).nested_in
+        return names
+
+    def objects_reading(self, name, objects=None):
+        """The objects (of ``objects``, default all) that read the entity ``name``."""
+        objects = self.objects if objects is None else objects
+        return tuple(obj for obj in objects if name in self.entities_of(obj))

@@ -113,10 +113,11 @@ class CrmMigrationJournal(models.Model):
         depends on them), updated ones get their old values back, removed
         ones are created again (and the identity map follows them), links
         are simply forgotten. Records created together are deleted together
-        when nothing stops it, one by one otherwise.
+        when nothing stops it, one by one otherwise. Returns (refused, blocked): the
+        entries not replayed (reported by :meth:`_refused`) and those Odoo kept.
         """
         refused = self._refused()
-        blocked = refused
+        blocked = self.browse()
         entries = (self - refused).sorted("id", reverse=True)
         # consecutive runs of one operation on one model: the order is the undo order
         for (operation, res_model), group in groupby(  # pylint: disable=bad-builtin-groupby
@@ -128,7 +129,7 @@ class CrmMigrationJournal(models.Model):
                 continue
             for entry in group:
                 blocked |= entry._undo_one()
-        return blocked
+        return refused, blocked
 
     def _refused(self):
         """The entries rollback must not replay, reported: on a model their run's source never

@@ -158,6 +158,17 @@ class OdooConversionContext(ProblemCollector, ConversionContext):
 
     # -- owners --------------------------------------------------------------------
 
+    def user_partner(self, user_id):
+        return self.env["res.users"].browse(user_id).partner_id.id or False
+
+    def partner_by_email(self, email):
+        normalized = email_normalize(email or "")
+        if not normalized:
+            return None
+        partners = self.env["res.partner"].with_context(active_test=False).search(
+            [("email_normalized", "=", normalized)], order="id")
+        return (partners.filtered("user_ids")[:1] or partners[:1]).id or None
+
     def user(self, source_user_id):
         if self._users is None:
             self._users = {
@@ -297,8 +308,9 @@ class CrmMigrationLoader(models.AbstractModel):
         return self._skipped_by_map(run.map_id or run.source_id._confirmed_map(), obj)
 
     def _skipped_by_map(self, fmap, obj):
-        """A notice when the map's options leave this object out (it then needs no field)."""
-        return None
+        """A notice when the map leaves this object out (it then needs no field): by an
+        option, or because the source refused an entity it reads."""
+        return fmap._refusal_notice(obj)
 
     def _phase_notice(self, run, obj):
         """A notice shown on this object's phase, e.g. a link left out for want of a module."""

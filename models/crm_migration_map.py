@@ -11,6 +11,7 @@ from ..mapping.propose import (CONVERTER, MapLineSpec, Reason, TargetField, prop
                                validate_map)
 from ..mapping.transform import MapLine
 from ..sources import SOURCES
+from .crm_migration_source import protected_model
 
 _lt = LazyTranslate(__name__)
 
@@ -114,6 +115,9 @@ class CrmMigrationMap(models.Model):
              "same sales orders, each with a delivery order of its goods, left to do (never "
              "validated: no stock moves). Nothing is sent, delivered or posted.",
     )
+    refusal_ids = fields.One2many(
+        "crm.migration.map.refusal", "map_id", "Refused by the source",
+        help="Entities the source refused to the API key: what reads them is left out.")
     problems = fields.Text(compute="_compute_problems",
                            help="What must be fixed before the map can be confirmed.")
 
@@ -130,7 +134,7 @@ class CrmMigrationMap(models.Model):
             fmap.to_review_count = len(fmap.line_ids.filtered(lambda l: not l.reviewed))
 
     @api.depends("line_ids.action", "line_ids.target_field", "line_ids.converter",
-                 "line_ids.option_ids.target")
+                 "line_ids.option_ids.target", "refusal_ids.acknowledged")
     def _compute_problems(self):
         for fmap in self:
             fmap.problems = "\n".join(fmap._validation_errors()) or False
@@ -192,6 +196,11 @@ class CrmMigrationMap(models.Model):
         specs = [line._spec() for line in applying]
         for error in validate_map(specs, targets, defaults):
             errors.append(self._error_text(error))
+        errors += [self.env._(
+            "%(entity)s was refused by the source (HTTP %(status)s): tick 'Leave out' to migrate "
+            "without %(objects)s, or give the API key access and profile again.",
+            entity=refusal.entity, status=refusal.status, objects=refusal.object_labels)
+            for refusal in self.refusal_ids.filtered(lambda r: not r.acknowledged)]
         return errors
 
     def _error_text(self, error):
@@ -263,7 +272,8 @@ class CrmMigrationMap(models.Model):
                 if (obj.key, spec.path) not in known:
                     lines.append(self.env["crm.migration.map.line"]._from_spec(obj, spec, sequence))
             lines += self._propose_custom(run, obj, current, known)
-        if current and not lines:
+        refusals = self._refusals_of(run, current)
+        if current and not lines and sorted(refusals) == sorted(current._refusal_keys()):
             return current
         kept = [line.copy_data({"map_id": False})[0] for line in current.line_ids]
         return self.create({
@@ -271,7 +281,37 @@ class CrmMigrationMap(models.Model):
             "version": (current.version + 1) if current else 1,
             **(current._option_values() if current else {}),
             "line_ids": [fields.Command.create(vals) for vals in kept + lines],
+            "refusal_ids": [fields.Command.create(vals) for vals in refusals.values()],
         })
+
+    @api.model
+    def _refusals_of(self, run, current):
+        """{(entity, status): refusal values} of what ``run``'s extraction was refused,
+        acknowledged when ``current`` acknowledged the same refusal."""
+        acknowledged = {key for key, refusal in current._refusal_keys().items() if refusal.acknowledged}
+        return {(phase.key, phase.refused_status): {
+            "entity": phase.key, "status": phase.refused_status, "message": phase.notice,
+            "acknowledged": (phase.key, phase.refused_status) in acknowledged,
+        } for phase in run._refused_phases()}
+
+    def _refusal_keys(self):
+        """{(entity, status): refusal} of this map."""
+        return {(refusal.entity, refusal.status): refusal for refusal in self.refusal_ids}
+
+    def _leaves_out(self, entity):
+        """Whether the admin acknowledged leaving out what reads ``entity``."""
+        return bool(self.refusal_ids.filtered(lambda r: r.entity == entity and r.acknowledged))
+
+    def _refusal_notice(self, obj):
+        """Why ``obj`` is left out: an entity it reads was refused by the source, or None."""
+        if not self.refusal_ids:
+            return None
+        reads = self.source_id._schema().entities_of(obj)
+        refusal = self.refusal_ids.filtered(lambda r: r.entity in reads)[:1]
+        if not refusal:
+            return None
+        return self.env._("Skipped: left out in the map, %(entity)s answered HTTP %(status)s.",
+                          entity=refusal.entity, status=refusal.status)
 
     @api.model
     def _propose_custom(self, run, obj, current, known):
@@ -503,6 +543,9 @@ class CrmMigrationMap(models.Model):
             "source_id": source.id, "version": (current.version + 1) if current else 1,
             **self._options_from(options),
             "line_ids": [fields.Command.create(vals) for vals in lines],
+            # what this database's source refuses is its own, not the file's
+            "refusal_ids": [fields.Command.create(vals) for vals in
+                            current.refusal_ids.copy_data({"map_id": False})],
         })
 
 
@@ -555,6 +598,18 @@ class CrmMigrationMapLine(models.Model):
         ("confidence_range", "CHECK(confidence >= 0 AND confidence <= 1)",
          "Confidence is between 0 and 1."),
     ]
+
+    @api.constrains("params", "action", "target_field", "converter")
+    def _check_option_relation(self):
+        """Option lines create a record per source option in their linked model: never in
+        a security or configuration model, whatever the line says."""
+        for line in self.filtered(lambda l: l.converter == CONVERTER and l.action != "skip"
+                                  and (l.params or {}).get("type") in ("option", "options")):
+            relation = line._engine_params().get("relation")
+            if relation and protected_model(relation):
+                raise ValidationError(self.env._(
+                    "%(field)s cannot link to %(model)s: a migration never creates records "
+                    "there.", field=line.source_label or line.source_path, model=relation))
 
     @api.depends("source_path", "map_id.source_id.kind")
     def _compute_custom(self):
@@ -756,4 +811,36 @@ class CrmMigrationMapOption(models.Model):
 
     def write(self, vals):
         self.line_id.map_id._ensure_editable()
+        return super().write(vals)
+
+
+class CrmMigrationMapRefusal(models.Model):
+    """An entity the source refused to the API key, and the admin's word to leave out
+    the objects that read it."""
+
+    _name = "crm.migration.map.refusal"
+    _description = "Migration Field Map Refused Entity"
+    _order = "map_id, entity"
+
+    map_id = fields.Many2one("crm.migration.map", required=True, ondelete="cascade", index=True)
+    entity = fields.Char(required=True, readonly=True)
+    status = fields.Integer("HTTP status", readonly=True)
+    message = fields.Char("Source's answer", readonly=True)
+    object_labels = fields.Char("Left out", compute="_compute_object_labels",
+                                help="The objects that read this entity: not migrated.")
+    acknowledged = fields.Boolean(
+        "Leave out", help="Migrate without the objects that read this entity. Or give the API "
+                          "key access to it and profile the source again.")
+
+    @api.depends("entity", "map_id.source_id.kind")
+    @api.depends_context("lang")
+    def _compute_object_labels(self):
+        for refusal in self:
+            schema = refusal.map_id.source_id._schema()
+            refusal.object_labels = ", ".join(
+                obj.label_in(self.env.lang) for obj in schema.objects_reading(refusal.entity)
+            ) or self.env._("none")
+
+    def write(self, vals):
+        self.map_id._ensure_editable()
         return super().write(vals)

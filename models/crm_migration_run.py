@@ -221,7 +221,18 @@ class CrmMigrationRun(models.Model):
                 raise UserError(self.env._(
                     "The map of %(name)s is not confirmed. Review it and confirm it "
                     "before any record moves.", name=run.source_id.name))
+            unknown = run._refused_phases().filtered(lambda p, fmap=fmap: not fmap._leaves_out(p.key))
+            if unknown:
+                raise UserError(self.env._(
+                    "The source refused %(entities)s to the API key, and map v%(version)s does not "
+                    "leave out what reads it. Give the key access, or profile the source again and "
+                    "acknowledge it in the map.", entities=", ".join(unknown.mapped("key")),
+                    version=fmap.version))
             run.map_id = fmap
+
+    def _refused_phases(self):
+        """The extraction phases of entities the source refused to the key."""
+        return self.phase_ids.filtered(lambda p: p.kind == "extract" and p.state == "refused")
 
     # -- jobs ------------------------------------------------------------------------
 

@@ -1,5 +1,7 @@
 from odoo import fields, models
+from odoo.exceptions import UserError
 
+from ..sources import BadRequest, PermissionDenied
 from .crm_migration_run import JOBS
 
 COUNTERS = ("created", "linked", "updated", "unchanged", "skipped", "failed", "verified",
@@ -24,9 +26,12 @@ class CrmMigrationRunPhase(models.Model):
     name = fields.Char(required=True)
     state = fields.Selection(
         [("pending", "Pending"), ("running", "Running"), ("done", "Done"),
-         ("failed", "Failed"), ("skipped", "Skipped")],
+         ("failed", "Failed"), ("skipped", "Skipped"), ("refused", "Refused by the source")],
         default="pending", required=True,
     )
+    refused_status = fields.Integer(
+        "Refused with", help="The HTTP status the source answered for this entity (403: the "
+                             "key may not read it; 404: the account does not have it).")
     cursor = fields.Char(help="Where the next batch starts (resumes a killed run).")
     total = fields.Integer("Source", help="Records of the source in this phase.")
     done = fields.Integer("Processed")
@@ -102,8 +107,14 @@ class CrmMigrationRunPhase(models.Model):
         source = run.source_id
         entity = source._schema().entity(self.key)
         delta = run.mode == "delta" and entity.delta and not entity.lookup
-        page = source._client().read_page(
-            entity, cursor=self.cursor or None, changed_since=run.changed_since if delta else None)
+        try:
+            page = source._client().read_page(
+                entity, cursor=self.cursor or None, changed_since=run.changed_since if delta else None)
+        except (PermissionDenied, BadRequest) as exc:
+            if not isinstance(exc, PermissionDenied) and exc.status != 404:
+                raise
+            self._refuse(exc)
+            return
         created, changed = self.env["crm.migration.record"]._upsert(source, entity.name, page.records, run)
         for nested in source._schema().entities:
             if nested.nested_in == entity.name:
@@ -115,6 +126,30 @@ class CrmMigrationRunPhase(models.Model):
         if not page.more:
             self.total = self.done
             self._finish()
+
+    def _refuse(self, exc):
+        """Record that the source refuses this entity to the key (HTTP 403, or 404 on an
+        account without that module): the objects that read it are left out once the admin
+        acknowledges it in the map; when a required object reads it, the step stops."""
+        run = self.run_id
+        schema = run.source_id._schema()
+        readers = schema.objects_reading(
+            self.key, [obj for obj in schema.objects if run._objects_installed(obj)])
+        labels = ", ".join(obj.label_in(self.env.lang) for obj in readers) or self.env._("none")
+        required = [obj for obj in readers if obj.required]
+        if required:
+            raise UserError(self.env._(
+                "%(entity)s answered HTTP %(status)s: %(objects)s cannot be migrated without it. "
+                "Give the API key access to %(entity)s, then Resume.\n%(error)s",
+                entity=self.key, status=exc.status,
+                objects=", ".join(obj.label_in(self.env.lang) for obj in required), error=exc))
+        notice = self.env._("The source answered HTTP %(status)s: the API key may not read it. "
+                            "Objects that read it: %(objects)s.", status=exc.status, objects=labels)
+        self.write({"state": "refused", "refused_status": exc.status, "notice": notice,
+                    "finished_at": fields.Datetime.now()})
+        self.env["crm.migration.issue"].create({
+            "run_id": run.id, "step": "extract", "phase": self.key, "level": "warning",
+            "code": "refused_entity", "entity": self.key, "message": f"{notice}\n{exc}"})
 
     def _process_profile_batch(self):
         read = self.env["crm.migration.profile"]._profile_object(self.run_id, self._object())
@@ -178,7 +213,7 @@ class CrmMigrationRunPhase(models.Model):
             self.env["crm.migration.record"]._reset(run.source_id)
             self._finish()
             return
-        blocked = entries._undo()
+        refused, blocked = entries._undo()
         self.env["crm.migration.issue"].create([{
             "run_id": run.id, "step": "rollback", "phase": "rollback", "level": "warning",
             "code": "rollback_blocked",
@@ -186,6 +221,6 @@ class CrmMigrationRunPhase(models.Model):
                          "it was archived or left as is.", model=entry.res_model, id=entry.res_id),
             "res_model": entry.res_model, "res_id": entry.res_id,
         } for entry in blocked])
-        self._add({"done": len(entries), "failed": len(blocked),
-                   "updated": len(entries) - len(blocked)})
+        failed = len(refused) + len(blocked)
+        self._add({"done": len(entries), "failed": failed, "updated": len(entries) - failed})
         self.cursor = str(entries[-1].id)

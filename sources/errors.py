@@ -4,6 +4,13 @@
 class SourceError(Exception):
     """A source could not answer a request the migration needs."""
 
+    status = None  # the HTTP status the source answered, when it answered one
+
+    def __init__(self, *args, status=None):
+        super().__init__(*args)
+        if status is not None:
+            self.status = status
+
 
 class AuthenticationError(SourceError):
     """The API key was refused (HTTP 401)."""
@@ -11,6 +18,8 @@ class AuthenticationError(SourceError):
 
 class PermissionDenied(SourceError):
     """The key's user may not read this entity or property (HTTP 403)."""
+
+    status = 403
 
 
 class BadRequest(SourceError):

@@ -180,6 +180,14 @@ class TestFieldMap(SandboxCase):
         line.option_ids[:1].target = False
         self.assertRefused("no Odoo option")
 
+    def test_an_option_line_never_links_to_a_security_model(self):
+        line = self.fmap.line_ids.filtered(lambda l: l.custom and l.source_type == "options")[:1]
+        self.assertTrue(line)
+        groups = self.env["res.groups"].search_count([])
+        with self.assertRaisesRegex(ValidationError, "cannot link to res.groups"):
+            line.write({"action": "new", "params": dict(line.params or {}, relation="res.groups")})
+        self.assertEqual(self.env["res.groups"].search_count([]), groups)
+
 
 class TestConversionFailures(SandboxCase):
     sandbox_options = {"seed": 19, "scale": 60}

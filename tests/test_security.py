@@ -90,6 +90,7 @@ class TestSecurity(SandboxCase):
         refused = self.issues(run, "rollback_refused")
         self.assertEqual(sorted(refused.mapped("res_model")),
                          ["ir.model.fields", "ir.ui.view", "res.partner", "res.users"])
+        self.assertFalse(self.issues(run, "rollback_blocked"), "a refused line is reported once")
         self.assertEqual(self.phase(run, "journal", kind="rollback").failed, 4)
 
     # -- 2. who may reach the API, and where the key goes -----------------------------------
@@ -195,7 +196,7 @@ class TestCliKeyOptions(CliCase):
         url = "http://127.0.0.1:9"  # nothing is sent: the options are refused first
         path = self.key_file("Zq8forged\x01key\n")
         cases = [
-            ((), {}, "one of the arguments --key --key-file --key-env is required"),
+            ((), {}, "one of the arguments --key/--token/--password --key-file --key-env is required"),
             (("--key", "k", "--key-file", path), {}, "not allowed with"),
             (("--key-env", "CRM_MIGRATION_TEST_UNSET"), {}, "CRM_MIGRATION_TEST_UNSET is not set"),
             (("--key-env", "CRM_MIGRATION_TEST_KEY"), {"CRM_MIGRATION_TEST_KEY": "Zq8forged\r\nX: 1"},

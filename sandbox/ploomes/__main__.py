@@ -25,7 +25,20 @@ def parse_args(argv=None):
     p.add_argument("--error-style", choices=ERROR_STYLES, default="odata")
     p.add_argument("--no-retry-after", action="store_true", help="omit Retry-After on rate-limit 429s")
     p.add_argument("--no-key-lookup", action="store_true", help="answer 400 to GET /Entity(id)")
+    p.add_argument("--refuse", type=parse_refuse, default={},
+                   help="entity sets the key may not read, e.g. Emails=403,Products=404")
     return p.parse_args(argv)
+
+
+def parse_refuse(text):
+    """``{entity set: status}`` of ``Emails=403,Products=404``."""
+    refuse = {}
+    for item in filter(None, text.split(",")):
+        name, _, status = item.partition("=")
+        if not name.strip() or not status.strip().isdigit():
+            raise argparse.ArgumentTypeError(f"expected ENTITY=STATUS, got {item!r}")
+        refuse[name.strip()] = int(status)
+    return refuse
 
 
 def main(argv=None):
@@ -35,7 +48,7 @@ def main(argv=None):
             seed=args.seed, scale=args.scale, key=args.key, port=args.port, host=args.host,
             rate_limit=args.rate_limit, rate_window=args.rate_window, dirt=args.dirt, faults=args.faults,
             top_over_cap=args.top_over_cap, next_link=args.next_link, error_style=args.error_style,
-            retry_after=not args.no_retry_after, key_lookup=not args.no_key_lookup)
+            retry_after=not args.no_retry_after, key_lookup=not args.no_key_lookup, refuse=args.refuse)
     except (ValueError, OSError) as exc:
         # A command line's own output (error report, banner): print, not logging.
         print(f"sandbox.ploomes: {exc}", file=sys.stderr)  # pylint: disable=print-used

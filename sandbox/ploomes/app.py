@@ -5,7 +5,9 @@ import time
 from collections import Counter, deque
 from dataclasses import dataclass
 
-from .api import PloomesApi
+from urllib.parse import unquote_plus
+
+from .api import PATH, PloomesApi
 from .catalog import Catalog
 from .config import Behaviour
 from .dataset import Dataset
@@ -18,6 +20,7 @@ from .server import SandboxServer
 
 LOG_SIZE = 10_000
 REDIRECT_STATUSES = (301, 302, 303, 307, 308)
+REFUSAL_STATUSES = (403, 404)
 
 
 @dataclass
@@ -36,13 +39,19 @@ class PloomesSandbox:
     """A local Ploomes API: ``start()`` serves it in a background thread.
 
     ``behaviour`` keywords (see ``config.Behaviour``): ``page_cap``, ``top_over_cap``,
-    ``next_link``, ``error_style``, ``retry_after``, ``key_lookup``. Test controls:
-    ``inject`` (faults), ``redirect``, ``mutate``, ``stats`` and ``request_log``.
+    ``next_link``, ``error_style``, ``retry_after``, ``key_lookup``. ``refuse``:
+    ``{entity set: 403 or 404}`` answered to every request of that set, as an account
+    whose key may not read it (or without that module) does; a test may change it
+    while serving. Test controls: ``inject`` (faults), ``redirect``, ``mutate``,
+    ``stats`` and ``request_log``.
     """
 
     def __init__(self, seed=1, scale=100, key="sandbox-key", port=0, rate_limit=120,
-                 rate_window=60.0, dirt=0.0, faults="", host="127.0.0.1", **behaviour):
+                 rate_window=60.0, dirt=0.0, faults="", host="127.0.0.1", refuse=None, **behaviour):
         self.seed, self.scale, self.key = int(seed), int(scale), key
+        self.refuse = {name: int(status) for name, status in (refuse or {}).items()}
+        if set(self.refuse.values()) - set(REFUSAL_STATUSES):
+            raise ValueError(f"refused entity sets answer one of {REFUSAL_STATUSES}")
         self.behaviour = Behaviour(**behaviour)
         self.faults = FaultPlan(self.seed, faults)
         self.limiter = RateLimiter(rate_limit, rate_window)
@@ -127,6 +136,11 @@ class PloomesSandbox:
         return {"requests": counters.get("requests", 0), "rate_limited": counters.get("rate_limited", 0),
                 "responses": {str(k): counters[k] for k in sorted(k for k in counters if isinstance(k, int))},
                 "faults": dict(self.faults.applied)}
+
+    def refusal(self, path):
+        """The status answered to ``path`` when its entity set is refused, else None."""
+        match = PATH.match(unquote_plus(path))
+        return self.refuse.get(match.group("set")) if match else None
 
     def count(self, what):
         """Tally an API request, a rate-limit rejection or a response status (int)."""

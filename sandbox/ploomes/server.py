@@ -21,6 +21,10 @@ from .api import Response, parse_query
 STATUS_FAULTS = {"408": 408, "429": 429, "429noretry": 429, "500": 500, "502": 502, "503": 503, "504": 504}
 HTML_STATUS = {502: "502 Bad Gateway", 503: "503 Service Unavailable", 504: "504 Gateway Timeout"}
 FAULT_MESSAGES = {408: "The request timed out.", 429: "Too many requests.", 500: "An error has occurred."}
+REFUSAL_MESSAGES = {
+    403: "The user does not have permission to access this resource.",
+    404: "No HTTP resource was found that matches the request URI '{url}'.",
+}
 
 
 class Handler(BaseHTTPRequestHandler):
@@ -87,6 +91,10 @@ class Handler(BaseHTTPRequestHandler):
             if app.behaviour.retry_after:
                 resp.headers["Retry-After"] = str(max(1, math.ceil(wait)))
             return self._send(resp, api=True)
+        refused = app.refusal(path)
+        if refused:
+            return self._send(app.api.error(refused, REFUSAL_MESSAGES[refused].format(
+                url=f"{app.base_url}{path}")), api=True)
         fault = app.faults.next()
         name = fault.name if fault else None
         if name in STATUS_FAULTS:

@@ -6,6 +6,7 @@ import pytest
 import requests
 
 from sandbox.ploomes import PloomesSandbox
+from sandbox.ploomes.__main__ import parse_args
 from sandbox.ploomes.faults import parse_spec
 from sandbox.ploomes.ratelimit import RateLimiter
 from sandbox.tests.helpers import Client, odata
@@ -182,3 +183,19 @@ def test_redirects_on_demand(fresh):
     assert c.get("/Deals").status_code == 200
     with pytest.raises(ValueError):
         sb.redirect("/x", status=200)
+
+
+def test_refused_entity_sets_answer_their_status_until_allowed(fresh):
+    sb, c = fresh(refuse={"Emails": 403, "Products": 404})
+    assert c.get("/Emails", **odata(top=1)).status_code == 403
+    missing = c.get("/Products(1)")
+    assert missing.status_code == 404 and "No HTTP resource" in missing.json()["error"]["message"]
+    assert c.get("/Contacts", **odata(top=1)).status_code == 200
+    del sb.refuse["Emails"]
+    assert c.get("/Emails", **odata(top=1)).status_code == 200
+
+
+def test_refusals_are_403_or_404_and_parsed_from_the_command_line():
+    assert parse_args(["--refuse", "Emails=403,Products=404"]).refuse == {"Emails": 403, "Products": 404}
+    with pytest.raises(ValueError, match="403, 404"):
+        PloomesSandbox(refuse={"Emails": 500})

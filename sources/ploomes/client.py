@@ -376,9 +376,10 @@ class PloomesClient:
                 "user with the Administrator profile and copy its API key."
             )
         if status in (401, 403):
-            raise PermissionDenied(f"{who} refused to serve {shown} (HTTP {status}): {message}")
+            raise PermissionDenied(f"{who} refused to serve {shown} (HTTP {status}): {message}",
+                                   status=status)
         if status in (400, 404):
-            raise BadRequest(f"{who} refused {shown} (HTTP {status}): {message}")
+            raise BadRequest(f"{who} refused {shown} (HTTP {status}): {message}", status=status)
         raise SourceUnavailable(f"{who} answered HTTP {status} for {shown}: {message}")
 
     def _json(self, response, shown):

@@ -81,6 +81,8 @@ PARTNER_FIELDS = (
       "x_ploomes_email_marketing", "boolean", new_field=("boolean", "Accepts e-mail marketing")),
     F("Latitude", "Latitude", "Latitude", "decimal", "partner_latitude", "float"),
     F("Longitude", "Longitude", "Longitude", "decimal", "partner_longitude", "float"),
+    F("CreateDate", "Created on", "Criado em", "datetime", "create_date", "datetime",
+      note="The original creation date replaces the migration date."),
 )
 
 COMPANY_FIELDS = PARTNER_FIELDS + ADDRESS_FIELDS + (
@@ -146,12 +148,13 @@ OBJECTS = (
         where={"TypeId": 1}, defaults={"is_company": True}, fields=COMPANY_FIELDS,
         loader="crm.migration.loader.partner", optional=PARTNER_OPTIONAL, custom_scope=1,
         needs=CONTACT_LOOKUPS + ("Contacts@LinesOfBusiness", "Contacts@NumbersOfEmployees"),
+        required=True,
     ),
     SourceObject(
         "people", "Contacts", "People", "Pessoas", "res.partner", 40,
         where={"TypeId": 2}, defaults={"is_company": False},
         fields=PERSON_FIELDS, loader="crm.migration.loader.partner", optional=PARTNER_OPTIONAL,
-        custom_scope=1, needs=CONTACT_LOOKUPS + ("Roles", "Departments"),
+        custom_scope=1, needs=CONTACT_LOOKUPS + ("Roles", "Departments"), required=True,
     ),
 )
 
@@ -270,7 +273,7 @@ OBJECTS += (
     SourceObject(
         "deals", "Deals", "Deals", "Negócios", "crm.lead", 80,
         defaults={"type": "opportunity"}, loader="crm.migration.loader.lead", custom_scope=2,
-        needs=("Currencies", "Contacts@Origins", "Deals@Status"),
+        needs=("Currencies", "Contacts@Origins", "Deals@Status"), required=True,
         fields=(
             F("Id", "Ploomes ID", "ID Ploomes", "id", "x_ploomes_id", "source_id",
               new_field=("char", "Ploomes ID")),

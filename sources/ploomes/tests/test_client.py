@@ -3,7 +3,8 @@ import itertools
 from datetime import datetime, timezone
 
 import pytest
-from crm_migration.sources import AuthenticationError, BadRequest, SourceUnavailable
+from crm_migration.sources import (AuthenticationError, BadRequest, PermissionDenied,
+                                   SourceUnavailable)
 from crm_migration.sources.ploomes.client import PloomesClient, RateLimiter
 
 from sandbox.ploomes import PloomesSandbox
@@ -104,6 +105,15 @@ def test_malformed_json_is_retried(sandbox):
 def test_bad_query_is_refused(sandbox):
     with pytest.raises(BadRequest):
         client_for(sandbox).get("Contacts", {"$filter": "Id eq eq 1"})
+
+
+def test_a_refused_entity_raises_with_its_http_status():
+    with PloomesSandbox(seed=3, scale=100, rate_limit=0, refuse={"Emails": 403, "Products": 404}) as sb:
+        with pytest.raises(PermissionDenied, match="HTTP 403") as denied:
+            client_for(sb).get("Emails", {"$top": 1})
+        with pytest.raises(BadRequest, match="HTTP 404") as missing:
+            client_for(sb).get("Products", {"$top": 1})
+    assert (denied.value.status, missing.value.status) == (403, 404)
 
 
 def test_429_is_retried_after_backing_off():
