@@ -12,7 +12,8 @@ from ..sandbox.bloomr import BloomrSandbox
 from .common import SourceCase
 from .test_cli import ODOO_BIN, CliCase
 
-CORE = ("users", "tags", "pipelines", "stages", "companies", "contacts", "deals")
+CORE = ("users", "tags", "pipelines", "stages", "companies", "contacts", "deals", "calls",
+        "meetings")
 
 
 @tagged("bloomr")
@@ -35,6 +36,14 @@ class BloomrCase(SourceCase):
                 or credentials.get("password"),
                 "api_user": credentials.get("user"), "token_url": credentials.get("token_url"),
                 "rate_limit": 0, "batch_size": 40}
+
+    @classmethod
+    def by_identity(cls, entity, model):
+        """{source id: Odoo record} of what ``entity`` became in ``model``."""
+        return {i.source_key: cls.env[model].browse(i.res_id)
+                for i in cls.env["crm.migration.identity"].search(
+                    [("source_id", "=", cls.source.id), ("entity", "=", entity),
+                     ("res_model", "=", model)])}
 
     @classmethod
     def records(cls, collection):
@@ -155,6 +164,41 @@ class TestBloomrApi(BloomrCase):
         self.assertEqual(checked, {"text", "url", "boolean"})
         self.assertTrue(new_fields)
 
+    def test_calls_are_phone_calls_with_duration_outcome_and_links(self):
+        self.assertIn("crm.phonecall", self.env, "the test database has OCA crm_phonecall")
+        calls = self.by_identity("calls", "crm.phonecall")
+        self.assertEqual(set(calls), set(self.records("calls")))
+        self.assertEqual(self.phase(self.run_, "call_notes").state, "skipped")
+        for key, call in self.records("calls").items():
+            phonecall = calls[key]
+            self.assertAlmostEqual(phonecall.duration, call["duration_seconds"] / 60, places=2)
+            self.assertEqual(phonecall.direction, {"inbound": "in", "outbound": "out"}[
+                call["direction"]])
+            self.assertEqual(phonecall.state,
+                             "done" if call["disposition"] == "connected" else "cancel")
+            self.assertIn(call["disposition"].replace("_", " "), phonecall.name)
+            self.assertEqual(phonecall.partner_id, self.partners[call["contact_id"]])
+            self.assertEqual(phonecall.opportunity_id,
+                             self.leads[call["deal_id"]] if call["deal_id"] else self.env["crm.lead"])
+            self.assertEqual(phonecall.description or False, call["notes"] or False)
+
+    def test_meetings_are_calendar_events_with_their_attendees(self):
+        events = self.by_identity("meetings", "calendar.event")
+        self.assertEqual(set(events), set(self.records("meetings")))
+        attended = 0
+        for key, meeting in self.records("meetings").items():
+            event = events[key]
+            self.assertEqual(event.name, meeting["title"])
+            self.assertEqual(event.location, meeting["location"])
+            self.assertEqual(event.opportunity_id,
+                             self.leads[meeting["deal_id"]] if meeting["deal_id"] else self.env["crm.lead"])
+            expected = {self.partners[a["contact_id"]] for a in meeting["attendees"] if a["contact_id"]}
+            self.assertLessEqual(expected, set(event.partner_ids))
+            attended += bool(expected)
+        self.assertTrue(attended)
+        self.assertFalse(self.env["mail.mail"].sudo().search(
+            [("model", "=", "calendar.event"), ("res_id", "in", [e.id for e in events.values()])]))
+
     def test_a_second_run_changes_nothing(self):
         second = self.migrate()
         for key in CORE[1:]:
@@ -256,3 +300,5 @@ class TestBloomrCli(CliCase):
         self.assertIn("API profile confirmed.", out)
         self.assertRegex(out, r"(?m)^Contacts\s+20\s+20\s")
         self.assertRegex(out, r"(?m)^Deals\s+10\s+10\s")
+        self.assertRegex(out, r"(?m)^Calls\s+0\s.*Skipped: crm_phonecall not installed")
+        self.assertRegex(out, r"(?m)^Calls as notes\s+20\s+20\s")

@@ -24,9 +24,10 @@ for pkg in tools sandbox mapping sources; do
 done
 
 tools/setup.sh browser
-# Full database: CRM with Sales, Inventory, Project, the Brazilian localization and queue_job, with
+# Full database: CRM with Sales, Inventory, Project, the Brazilian localization, queue_job and
+# OCA crm_phonecall, with
 # demo data (Odoo's own crm/sale_crm suites need it).
-tools/setup.sh database "$DB" crm_migration,sale_crm,l10n_br,queue_job,stock,project demo
+tools/setup.sh database "$DB" crm_migration,sale_crm,l10n_br,queue_job,stock,project,crm_phonecall demo
 # Minimal database: only what every CRM user has, for the CLI and CRM-only tests.
 tools/setup.sh database "$DB_MIN" crm_migration
 

@@ -11,7 +11,7 @@ from ...mapping.messages import _
 from ...mapping.schema import SourceSchema
 from ...mapping.spec import ApiProbe, Defaults, SourceSpec, UserFields
 from ..errors import InvalidConfiguration
-from . import crm, fields
+from . import activities, crm, fields
 from .client import RestClient
 from .profile import ApiProfile, Credentials
 from .profiler import profile_api, render_profile
@@ -19,9 +19,10 @@ from .profiler import profile_api, render_profile
 RATE_LIMIT = 60  # requests a minute: the profiler's default of one a second
 PAGE_CAP = 100
 
-SCHEMA = SourceSchema("bloomr", "Bloomr", crm.ENTITIES + crm.METADATA, crm.OBJECTS,
-                      prefix="x_bloomr_cf_", metadata=crm.METADATA)
-CONVERTERS = GENERIC | crm.CONVERTERS | fields.CONVERTERS
+SCHEMA = SourceSchema("bloomr", "Bloomr", crm.ENTITIES + activities.ENTITIES + crm.METADATA,
+                      crm.OBJECTS + activities.OBJECTS, prefix="x_bloomr_cf_",
+                      metadata=crm.METADATA)
+CONVERTERS = GENERIC | crm.CONVERTERS | activities.CONVERTERS | fields.CONVERTERS
 
 
 def credentials(config):
@@ -47,6 +48,10 @@ def probe(config):
     profile = profile_api(config.url, credentials(config), rate=config.rate_limit / 60,
                           retries=min(config.retries, 2))
     return ApiProbe(profile.as_dict(), render_profile(profile), profile.usable)
+
+
+def _odoo_parts():
+    from . import models  # noqa: F401  (Odoo models: imported by the addon only)
 
 
 def record_key(payload):
@@ -87,4 +92,5 @@ SPEC = SourceSpec(
                "OAuth2 client secret) and its profile confirmed before any record is read."),
     sandbox="sandbox.bloomr",
     probe=probe,
+    odoo_parts=_odoo_parts,
 )

@@ -1,0 +1,1 @@
+from . import crm_migration_loader_history
