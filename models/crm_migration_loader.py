@@ -530,24 +530,36 @@ class CrmMigrationLoader(models.AbstractModel):
         if model._name in COMPANY_MODELS:
             for _rec, values, _p in new:
                 values.setdefault("company_id", self.env.company.id)
-        created, failed = [], []
-        try:
-            with self.env.cr.savepoint():
-                records = model.create([self._orm_values(values) for _rec, values, _p in new])
-                model.env.flush_all()  # what the records change is computed quietly, too
-            created = [(rec, values, problems, record)
-                       for (rec, values, problems), record in zip(new, records, strict=True)]
-        except Exception:  # noqa: BLE001 - isolate the failing records one by one
-            for rec, values, problems in new:
-                try:
-                    record = self._save(obj, model.create, values, problems)
-                    created.append((rec, values, problems, record))
-                except Exception as exc:  # noqa: BLE001
-                    failed.append((rec, exc))
+        created, failed = self._create_records(obj, model, new)
         write_sql_fields(model, {item[3].id: item[1] for item in created})
         journal._log(run, phase.key, "create", model._name, [item[3].id for item in created])
         journal._log(run, phase.key, "link", model._name, [item[3].id for item in linked])
         return created, linked, failed
+
+    def _create_records(self, obj, model, items):
+        """Create ``items`` in one call; when Odoo refuses the call, in halves, down to the
+        records it refuses, which are saved one by one (their optional fields dropped) or
+        failed: a bad record costs a few calls, not one per record of its batch.
+        Return (created, failed)."""
+        if not items:
+            return [], []
+        if len(items) > 1:
+            try:
+                with self.env.cr.savepoint():
+                    records = model.create([self._orm_values(values) for _rec, values, _p in items])
+                    model.env.flush_all()  # what the records change is computed quietly, too
+                return [(rec, values, problems, record) for (rec, values, problems), record
+                        in zip(items, records, strict=True)], []
+            except Exception:  # noqa: BLE001 - isolate the failing records
+                half = len(items) // 2
+                first, second = (self._create_records(obj, model, part)
+                                 for part in (items[:half], items[half:]))
+                return first[0] + second[0], first[1] + second[1]
+        rec, values, problems = items[0]
+        try:
+            return [(rec, values, problems, self._save(obj, model.create, values, problems))], []
+        except Exception as exc:  # noqa: BLE001 - one record must not stop the batch
+            return [], [(rec, exc)]
 
     def _update(self, run, phase, obj, model, items):
         """Write what changed on already loaded records, journaling old values."""

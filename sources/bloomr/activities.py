@@ -15,8 +15,6 @@ CALL_STATES = {"answered": "done", "connected": "done", "no_answer": "cancel", "
                "voicemail": "cancel", "wrong_number": "cancel"}
 DIRECTIONS = {"inbound": "in", "outbound": "out"}
 
-CALL_NOTE = "call_note"
-
 PHONECALL_FIELDS = (
     F("started_at", "Date", "Data", "datetime", "date", "datetime", required=True),
     F("duration_seconds", "Duration", "Duração", "integer", "duration", "minutes",
@@ -38,7 +36,7 @@ NOTE_FIELDS = (
       {"contact_path": "contact_id"}, required=True,
       note="On its deal, else on its contact."),
     F("started_at", "Date", "Data", "datetime", "date", "datetime", required=True),
-    F("notes", "Notes", "Observações", "text", "body", CALL_NOTE,
+    F("notes", "Notes", "Observações", "text", "body", "html",
       note="Without crm_phonecall, a call is an internal note with its duration, direction "
            "and outcome."),
     F("user_id", "Author", "Autor", "user", "author_id", "user_partner"),
@@ -111,18 +109,6 @@ def convert_user_partner(value, line, record, ctx):
     """A source user as the partner of its Odoo user."""
     user_id = None if is_empty(value) else ctx.user(value)
     return {line.target: ctx.user_partner(user_id) if user_id else False}
-
-
-@converter(CALL_NOTE)
-def convert_call_note(value, line, record, ctx):
-    """A call's notes with what Odoo has no field for: duration, direction and outcome."""
-    facts = [_("Call (%(direction)s), %(minutes)s min, outcome: %(outcome)s.") % {
-        "direction": record.get("direction") or "-",
-        "minutes": minutes(record.get("duration_seconds") or 0),
-        "outcome": record.get("disposition") or "-"}]
-    if not is_empty(value):
-        facts.append(str(value))
-    return {line.target: ctx.plaintext2html("\n".join(facts))}
 
 
 @converter("attendees")

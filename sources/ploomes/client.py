@@ -315,13 +315,15 @@ class PloomesClient:
 
     def _send(self, url, shown, download, deadline):
         """One attempt: GET ``url`` through the limiter, following redirects within the
-        API's origin (downloads: to allowed hosts, without the key)."""
+        API's origin (downloads: to allowed hosts, without the key). Files are not API calls:
+        they live on blob storage, outside the account's rate limit, and skip the limiter."""
         for _hop in range(MAX_REDIRECTS + 1):
             keyed = _origin(url) == self.origin
             headers = {"Accept": "*/*" if download else "application/json"}
             if keyed:
                 headers["User-Key"] = self.user_key
-            self.limiter.wait()
+            if not download:
+                self.limiter.wait()
             remaining = deadline - self._clock()
             if remaining <= 0:
                 raise _Retry(SourceUnavailable, f"No time was left to request {shown}")

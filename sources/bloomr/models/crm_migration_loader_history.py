@@ -1,6 +1,9 @@
+from markupsafe import Markup
+
 from odoo import models
 
 from ....models.crm_migration_loader import QUIET
+from ..activities import minutes
 
 #: Calendar events and calls are written without invitations or chatter posts.
 HISTORY_QUIET = dict(QUIET, no_mail_to_attendees=True, mail_activity_automation_skip=True)
@@ -39,8 +42,14 @@ class CrmMigrationLoaderBloomrCallNote(models.AbstractModel):
         return HISTORY_QUIET
 
     def _postprocess(self, obj, payload, values):
-        values.update(message_type="comment", subtype_id=self.env.ref("mail.mt_note").id,
-                      is_internal=True)
+        """An internal note that says what the call was, then its notes."""
+        facts = Markup("<p>%s</p>") % self.env._(
+            "Call (%(direction)s), %(minutes)s min, outcome: %(outcome)s.",
+            direction=payload.get("direction") or "-",
+            minutes=minutes(payload.get("duration_seconds") or 0),
+            outcome=(payload.get("disposition") or "-").replace("_", " "))
+        values.update(body=facts + Markup(values.get("body") or ""), message_type="comment",
+                      subtype_id=self.env.ref("mail.mt_note").id, is_internal=True)
         return values
 
 
