@@ -5,6 +5,8 @@
 #   make test   the whole test suite on fresh databases
 #   make lint   ruff and pylint with pylint-odoo (OCA's linters); fails on any finding
 #   make i18n   regenerate i18n/crm_migration.pot from HEAD, merge it into i18n/*.po
+#   make bench  [SCALE=2000] [RATE_LIMIT=120]: migrate the sandbox into a fresh database, print
+#               figures per phase and Odoo's create()/load()/XML-RPC on the same values
 #
 # Odoo 18.0's source is expected at ODOO_SRC (it is never part of this repo).
 
@@ -28,7 +30,7 @@ SETUP := tools/setup.sh
 
 export ODOO_SRC VENV BUILD PYTHON HTTP_PORT
 
-.PHONY: demo test test-pure lint i18n serve venv postgres conf check-odoo clean
+.PHONY: demo test test-pure lint i18n bench serve venv postgres conf check-odoo clean
 
 check-odoo:
 	@$(SETUP) check-odoo
@@ -60,6 +62,10 @@ lint: venv
 
 i18n: venv postgres conf
 	@tools/i18n.sh $(I18N_DB)
+
+bench: venv postgres conf
+	@$(PY) benchmarks/bench.py --config $(CONF) --db crm_migration_bench --scale $(or $(SCALE),2000) \
+	  --rate-limit $(or $(RATE_LIMIT),120)
 
 serve: conf
 	$(ODOO_BIN) -c $(CONF) -d $(DEMO_DB) --http-interface=127.0.0.1 --http-port=$(HTTP_PORT)
