@@ -26,7 +26,7 @@ class CrmMigrationSource(models.Model):
         "API user", help="For Basic auth, a session login or OAuth2 client credentials (the "
                          "client id): the key is then the password or the client secret.")
     token_url = fields.Char("Token URL", help="OAuth2: where access tokens are requested.")
-    needs_probe = fields.Boolean(compute="_compute_needs_probe")
+    needs_probe = fields.Boolean("Probed before reading", compute="_compute_needs_probe")
     api_profile = fields.Json("API profile", readonly=True, copy=False,
                               groups="crm_migration.group_crm_migration_manager")
     api_profile_text = fields.Text("What the probe found", readonly=True, copy=False,
@@ -35,7 +35,8 @@ class CrmMigrationSource(models.Model):
         [("none", "Not probed"), ("usable", "To confirm"), ("unusable", "Not usable"),
          ("confirmed", "Confirmed")], "API profile state", default="none", readonly=True,
         copy=False)
-    api_profile_confirmed_by = fields.Many2one("res.users", readonly=True, copy=False)
+    api_profile_confirmed_by = fields.Many2one("res.users", "Profile confirmed by", readonly=True,
+                                               copy=False)
 
     @api.depends("kind")
     def _compute_needs_probe(self):

@@ -17,10 +17,11 @@ class CrmMigrationSetup(models.TransientModel):
     name = fields.Char("Source name", required=True, default=lambda self: self._default_name())
     url = fields.Char("API URL", required=True, default=lambda self: SOURCES.default.defaults.url)
     api_key = fields.Char("API key", required=True)
-    api_user = fields.Char("API user", help="For Basic auth, a session login or OAuth2 (the "
-                                            "client id): the key is then its password or secret.")
+    api_user = fields.Char(
+        "API user", help="For Basic auth, a session login or OAuth2 client credentials (the "
+                         "client id): the key is then the password or the client secret.")
     token_url = fields.Char("Token URL", help="OAuth2: where access tokens are requested.")
-    needs_probe = fields.Boolean(compute="_compute_key_texts")
+    needs_probe = fields.Boolean("Probed before reading", compute="_compute_key_texts")
     key_label = fields.Char(compute="_compute_key_texts")
     key_help = fields.Char(compute="_compute_key_texts")
     fallback_user_id = fields.Many2one(
