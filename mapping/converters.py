@@ -382,6 +382,17 @@ def parse_datetime(value):
     return parsed
 
 
+def timestamp_at(payload, key):
+    """The aware datetime a payload holds under ``key`` (a record's last change), or None."""
+    value = payload.get(key) if isinstance(payload, dict) else None
+    if not value:
+        return None
+    try:
+        return parse_datetime(value)
+    except ConversionError:
+        return None
+
+
 @converter("datetime")
 def convert_datetime(value, line, record, ctx):
     """A date-time with offset, stored in UTC as Odoo does."""

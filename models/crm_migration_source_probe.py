@@ -1,18 +1,13 @@
 import dataclasses
-from urllib.parse import urlsplit
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
 
 from ..sources import SourceError
+from ..sources.http import origin
 
 #: Where an API profile sends the key: changed without Settings rights, they clear it.
 PROBE_ENDPOINT_FIELDS = ("api_user", "token_url")
-
-
-def _origin(url):
-    parts = urlsplit(url or "")
-    return parts.scheme.lower(), (parts.hostname or "").lower(), parts.port
 
 
 class CrmMigrationSource(models.Model):
@@ -108,7 +103,7 @@ class CrmMigrationSource(models.Model):
                     "The API of %(name)s was not profiled and confirmed yet: probe it from the "
                     "source, review what was found and confirm it.", name=source.name))
             profile = source.api_profile or {}
-            if _origin(profile.get("base_url")) != _origin(source.url):
+            if origin(profile.get("base_url") or "") != origin(source.url):
                 raise UserError(self.env._(
                     "The API profile of %(name)s is for another address: probe the API again.",
                     name=source.name))

@@ -72,6 +72,13 @@ class Retry(Exception):
         self.retry_after, self.fallback = retry_after, fallback
 
 
+def utc_instant(value):
+    """An aware datetime as ISO 8601 UTC (``2024-05-01T12:00:00Z``); naive: taken as UTC."""
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=timezone.utc)
+    return value.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
 def is_loopback_host(host):
     """Whether a URL's host name is loopback (localhost, 127.0.0.0/8, ::1)."""
     if host == "localhost":

@@ -6,7 +6,7 @@ The API path: :func:`probe` profiles the API (``profiler.py``) for the admin to 
 :class:`~.client.RestClient` then reads it by that profile. Its objects are in ``crm.py``,
 its custom fields in ``fields.py``; the CSV export reader in ``csv_export.py``.
 """
-from ...mapping.converters import GENERIC, ConversionError, parse_datetime
+from ...mapping.converters import GENERIC, timestamp_at
 from ...mapping.messages import _
 from ...mapping.schema import SourceSchema
 from ...mapping.spec import ApiProbe, Defaults, SourceSpec, UserFields
@@ -59,17 +59,6 @@ def record_key(payload):
     return payload.get("id")
 
 
-def updated_at(payload):
-    """A Bloomr record's ``updated_at`` (aware), or None."""
-    value = payload.get("updated_at") if isinstance(payload, dict) else None
-    if not value:
-        return None
-    try:
-        return parse_datetime(value)
-    except ConversionError:
-        return None
-
-
 SPEC = SourceSpec(
     kind="bloomr",
     label="Bloomr (API)",
@@ -78,7 +67,7 @@ SPEC = SourceSpec(
                       page_size=PAGE_CAP, page_cap=PAGE_CAP),
     make_client=make_client,
     record_key=record_key,
-    updated_at=updated_at,
+    updated_at=lambda payload: timestamp_at(payload, "updated_at"),
     users=UserFields("users", name=lambda user: user.get("name"),
                      email=lambda user: user.get("email"),
                      suspended=lambda user: user.get("active") is False, owner_column="owner_id"),

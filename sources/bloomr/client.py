@@ -8,7 +8,6 @@ deadline; https except on loopback; redirects within the API's origin only; an O
 or a session is renewed once on a 401. Messages never hold the credentials.
 """
 import time
-from datetime import timezone
 from urllib.parse import urljoin, urlsplit
 
 from ...mapping.spec import Page
@@ -23,6 +22,7 @@ from ..errors import (
     SourceUnavailable,
 )
 from ..http import (
+    utc_instant,
     DEADLINE,
     MAX_DOWNLOAD_BYTES,
     Transport,
@@ -35,13 +35,6 @@ from ..http import (
 )
 from . import paging
 from .auth import Authenticator, check_credentials
-
-
-def format_instant(value):
-    """An aware datetime as ISO 8601 UTC (``2024-05-01T12:00:00Z``)."""
-    if value.tzinfo is None:
-        value = value.replace(tzinfo=timezone.utc)
-    return value.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def _error_message(response):
@@ -167,7 +160,7 @@ class RestClient:
                 raise SourceError(
                     f"{collection.name} has no filter on the update date that the profiler "
                     f"could find: changes cannot be read alone, run a full read instead.")
-            extra[collection.delta_param] = format_instant(changed_since)
+            extra[collection.delta_param] = utc_instant(changed_since)
         size = min(self.page_size, collection.page_cap or self.page_size)
         target, params = paging.request(collection, cursor, size, extra)
         body, links = self.get(target, params)

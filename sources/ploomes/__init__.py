@@ -4,7 +4,7 @@
 Pure Python but for ``models/`` (the loaders that read Ploomes payloads, the map's
 Ploomes options), which only the addon imports, through :attr:`SPEC.odoo_parts`.
 """
-from ...mapping.converters import GENERIC, ConversionError, parse_datetime
+from ...mapping.converters import GENERIC, timestamp_at
 from ...mapping.messages import _
 from ...mapping.schema import SourceSchema
 from ...mapping.spec import Defaults, SourceSpec, UserFields
@@ -46,17 +46,6 @@ def record_key(payload):
     return payload.get("Id")
 
 
-def updated_at(payload):
-    """A Ploomes record's ``LastUpdateDate`` (aware), or None."""
-    value = payload.get("LastUpdateDate") if isinstance(payload, dict) else None
-    if not value:
-        return None
-    try:
-        return parse_datetime(value)
-    except ConversionError:
-        return None
-
-
 def _odoo_parts():
     from . import models  # noqa: F401  (Odoo models: imported by the addon only)
 
@@ -69,7 +58,7 @@ SPEC = SourceSpec(
                       page_cap=PAGE_CAP),
     make_client=PloomesClient.from_config,
     record_key=record_key,
-    updated_at=updated_at,
+    updated_at=lambda payload: timestamp_at(payload, "LastUpdateDate"),
     users=UserFields("Users", name=lambda user: user.get("Name"),
                      email=lambda user: user.get("Email"),
                      suspended=lambda user: bool(user.get("Suspended")), owner_column="OwnerId"),

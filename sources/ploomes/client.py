@@ -15,16 +15,20 @@ addresses and a maximum size.
 import ipaddress
 import logging
 import socket
-import threading
 import time
 from dataclasses import dataclass
-from datetime import datetime, timezone
-from email.utils import parsedate_to_datetime
 from urllib.parse import quote, urljoin, urlsplit
 
 import requests
 
 from ...mapping import spec
+from ..http import RateLimiter, utc_instant
+from ..http import is_loopback_host as _is_loopback_host
+from ..http import non_public as _non_public
+from ..http import origin as _origin
+from ..http import retry_after as _retry_after
+from ..http import shown as _shown
+from ..http import size_text as _size
 from ..errors import (
     AuthenticationError,
     BadRequest,
@@ -53,77 +57,12 @@ _RETRYABLE = (requests.ConnectionError, requests.Timeout,
               requests.exceptions.ChunkedEncodingError, requests.exceptions.ContentDecodingError)
 
 
-class RateLimiter:
-    """Spaces calls so that no sliding minute holds more than ``per_minute``."""
-
-    def __init__(self, per_minute, clock=time.monotonic, sleep=time.sleep):
-        self.interval = 60.0 / per_minute * 1.01 if per_minute else 0.0
-        self._clock = clock
-        self._sleep = sleep
-        self._next = 0.0
-        self._lock = threading.Lock()
-
-    def wait(self):
-        """Block until the next call is allowed."""
-        if not self.interval:
-            return
-        with self._lock:
-            now = self._clock()
-            slot = max(now, self._next)
-            self._next = slot + self.interval
-        if slot > now:
-            self._sleep(slot - now)
-
-
 class _Retry(Exception):
     """A failed attempt worth repeating: the error to raise if it is the last one."""
 
     def __init__(self, error, reason, retry_after=None):
         super().__init__(reason)
         self.error, self.reason, self.retry_after = error, reason, retry_after
-
-
-def _is_loopback_host(host):
-    """Whether a URL's host name is loopback (localhost, 127.0.0.0/8, ::1)."""
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
-
-
-def _origin(url):
-    """(scheme, host, port) of a URL, the port made explicit; None if the port is invalid."""
-    parts = urlsplit(url)
-    scheme = parts.scheme.lower()
-    try:
-        port = parts.port or {"http": 80, "https": 443}.get(scheme)
-    except ValueError:
-        return None
-    return scheme, parts.hostname, port
-
-
-def _shown(url):
-    """A file URL without its query (which may hold an access token)."""
-    parts = urlsplit(url)
-    return f"{parts.scheme}://{parts.netloc}{parts.path}"
-
-
-def _retry_after(response):
-    """Seconds the server asks to wait (``Retry-After``, seconds or HTTP date), or None."""
-    value = response.headers.get("Retry-After")
-    if not value:
-        return None
-    if value.strip().replace(".", "", 1).isdigit():
-        return max(0.0, float(value))
-    try:
-        when = parsedate_to_datetime(value)
-    except (TypeError, ValueError):
-        return None
-    if when.tzinfo is None:
-        when = when.replace(tzinfo=timezone.utc)
-    return max(0.0, (when - datetime.now(timezone.utc)).total_seconds())
 
 
 def _check_key(user_key):
@@ -154,31 +93,6 @@ def _check_base_url(base_url):
             f"The Ploomes URL must use https: plain http would send the User-Key unencrypted "
             f"to {parts.hostname} (http is accepted for a local sandbox only). {example}")
     return parts.geturl().rstrip("/")
-
-
-def _non_public(address, allow_loopback):
-    """What an address is if not public (``"private"``...), or None if it is public."""
-    if address.is_loopback:
-        return None if allow_loopback else "loopback"
-    for kind in ("link-local", "unspecified", "reserved", "multicast", "private"):
-        if getattr(address, f"is_{kind.replace('-', '_')}"):
-            return kind
-    return None if address.is_global else "not public"
-
-
-def _size(size):
-    """A byte count for people: ``25.0 MB``, ``3.2 KB``, ``120 bytes``."""
-    for unit, scale in (("MB", 2**20), ("KB", 2**10)):
-        if size >= scale:
-            return f"{size / scale:.1f} {unit}"
-    return f"{size} bytes"
-
-
-def format_datetime(value):
-    """An aware datetime as the unquoted UTC literal ``$filter`` expects."""
-    if value.tzinfo is None:
-        value = value.replace(tzinfo=timezone.utc)
-    return value.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def _error_message(response):
@@ -250,7 +164,7 @@ class PloomesClient:
         self._loopback = _is_loopback_host(self.origin[1])
         self._clock = clock
         self._sleep = sleep
-        self.limiter = RateLimiter(rate_limit, clock=clock, sleep=sleep)
+        self.limiter = RateLimiter(rate_limit, per=60.0, clock=clock, sleep=sleep)
         self.requests_sent = 0
         self.session = requests.Session()  # its adapters never retry: the client does
 
@@ -478,7 +392,7 @@ class PloomesClient:
         """
         clauses = [f"({filter})"] if filter else []
         if changed_since is not None:
-            clauses.append(f"LastUpdateDate ge {format_datetime(changed_since)}")
+            clauses.append(f"LastUpdateDate ge {utc_instant(changed_since)}")
         if after_id is not None:
             clauses.append(f"Id gt {int(after_id)}")
         params = {

@@ -248,6 +248,22 @@ class CrmMigrationLoaderTask(models.AbstractModel):
     _inherit = "crm.migration.loader.history"
     _description = "Migration Loader: Tasks"
 
+    def _create(self, run, phase, obj, model, items):
+        """Activities follow their records for their users, as Odoo makes them: subscribed
+        first, once per record and user (Odoo's batch create subscribes a user twice to a
+        record with two of their activities, and the whole batch fails)."""
+        if model._name == "mail.activity":
+            pairs = defaultdict(set)
+            for _rec, values, _problems in items:
+                if values.get("res_model_id") and values.get("res_id") and values.get("user_id"):
+                    pairs[(values["res_model_id"], values["user_id"])].add(values["res_id"])
+            for (model_id, user_id), res_ids in pairs.items():
+                res_model = self.env["ir.model"].browse(model_id).model
+                partner = self.env["res.users"].browse(user_id).partner_id
+                self.env[res_model].with_context(**HISTORY_QUIET).browse(
+                    sorted(res_ids)).exists().message_subscribe(partner_ids=partner.ids)
+        return super()._create(run, phase, obj, model, items)
+
     def _shape(self, ctx, obj, payload, values):
         if not values.get("res_id"):
             return Target(None, values)

@@ -5,7 +5,8 @@ from datetime import datetime, timezone
 import pytest
 from crm_migration.sources import (AuthenticationError, BadRequest, PermissionDenied,
                                    SourceUnavailable)
-from crm_migration.sources.ploomes.client import PloomesClient, RateLimiter
+from crm_migration.sources.http import RateLimiter
+from crm_migration.sources.ploomes.client import PloomesClient
 
 from sandbox.ploomes import PloomesSandbox
 
@@ -126,7 +127,7 @@ def test_429_is_retried_after_backing_off():
 
 def test_rate_limiter_never_exceeds_the_limit_in_a_minute():
     now = [0.0]
-    limiter = RateLimiter(120, clock=lambda: now[0], sleep=lambda s: now.__setitem__(0, now[0] + s))
+    limiter = RateLimiter(120, per=60.0, clock=lambda: now[0], sleep=lambda s: now.__setitem__(0, now[0] + s))
     stamps = []
     for _ in range(360):
         limiter.wait()
@@ -137,7 +138,7 @@ def test_rate_limiter_never_exceeds_the_limit_in_a_minute():
 
 
 def test_rate_limit_zero_means_unlimited():
-    limiter = RateLimiter(0, clock=lambda: 0.0, sleep=lambda s: pytest.fail("slept"))
+    limiter = RateLimiter(0, per=60.0, clock=lambda: 0.0, sleep=lambda s: pytest.fail("slept"))
     for _ in itertools.repeat(None, 10):
         limiter.wait()
 
