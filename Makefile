@@ -2,6 +2,7 @@
 #
 #   make demo   venv + PostgreSQL + a database with the addon + the bundled
 #               Ploomes sandbox + a demo migration, then its reconciliation
+#               (make demo SOURCE=bloomr: the same with the Bloomr sandbox)
 #   make test   the whole test suite on fresh databases
 #   make lint   ruff and pylint with pylint-odoo (OCA's linters); fails on any finding
 #   make i18n   regenerate i18n/crm_migration.pot from HEAD, merge it into i18n/*.po
@@ -46,7 +47,7 @@ conf: venv
 
 demo: venv postgres conf
 	@$(SETUP) database $(DEMO_DB) $(DEMO_MODULES)
-	@tools/demo.sh $(DEMO_DB) $(SANDBOX_PORT) $(SANDBOX_SCALE)
+	@tools/demo.sh $(DEMO_DB) $(SANDBOX_PORT) $(SANDBOX_SCALE) $(or $(SOURCE),ploomes)
 
 test: venv postgres conf
 	@tools/test.sh $(TEST_DB) $(TEST_DB_MIN)
