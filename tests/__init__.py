@@ -16,3 +16,8 @@ from . import test_i18n
 from . import test_toy_source
 from . import test_reliability
 from . import test_security
+from . import test_security_data
+from . import test_refused_endpoints
+from . import test_files_and_dates
+from . import test_bloomr
+from . import test_crash_matrix
