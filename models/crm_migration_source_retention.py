@@ -33,7 +33,7 @@ class CrmMigrationSource(models.Model):
         """Delete the staged payloads, their excerpts in issues and the spot-check values;
         the purge is logged on the source's latest run."""
         self.ensure_one()
-        unfinished = self.run_ids.filtered(lambda run: run.job or run.state in UNFINISHED_STATES)
+        unfinished = self._unfinished_runs()
         if unfinished:
             raise UserError(self.env._(
                 "%(run)s of %(name)s is not finished: let it finish, or roll it back, before "
@@ -56,6 +56,10 @@ class CrmMigrationSource(models.Model):
             })
         return count
 
+    def _unfinished_runs(self):
+        """Runs of this source whose staged payloads a purge would take from under them."""
+        return self.run_ids.filtered(lambda run: run.job or run.state in UNFINISHED_STATES)
+
     def _purge_due(self):
         """Whether the retention period of this source's staged data is over."""
         self.ensure_one()
@@ -72,7 +76,6 @@ class CrmMigrationSource(models.Model):
     def _cron_purge_staged(self):
         """Scheduled action: purge the staged data of sources past their retention."""
         for source in self.search([("retention_days", ">", 0), ("delta_sync", "=", False)]):
-            if source._purge_due() and not source.run_ids.filtered(
-                    lambda run: run.job or run.state in UNFINISHED_STATES):
+            if source._purge_due() and not source._unfinished_runs():
                 source._purge_staged(self.env._("retention of %(days)s days",
                                                 days=source.retention_days))

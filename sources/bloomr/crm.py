@@ -9,7 +9,8 @@ proposed field by field like any other source's.
 """
 from datetime import date
 
-from ...mapping.converters import ConversionError, Converters, convert_date, convert_ref, is_empty
+from ...mapping.converters import (ConversionError, Converters, convert_date, convert_name,
+                                   convert_ref, is_empty)
 from ...mapping.messages import _
 from ...mapping.schema import Entity, SourceField as F, SourceObject
 
@@ -48,7 +49,8 @@ COMPANY_FIELDS = (
       note="A bare domain becomes an https address."),
     F("cnpj", "CNPJ", "CNPJ", "cnpj", "vat", "cnpj_cpf"),
     F("phone", "Phone", "Telefone", "phone", "phone", "phone_number"),
-    F("industry", "Industry", "Setor", "string", "industry_id", "industry",
+    F("industry", "Industry", "Setor", "string", "industry_id", "named_record",
+      {"model": "res.partner.industry", "create": True},
       note="Odoo's industries are a short list: an unknown one is created by name."),
     F("employees", "Employees", "Funcionários", "string", "x_bloomr_employees", "text",
       new_field=("char", "Employees"),
@@ -143,20 +145,11 @@ OBJECTS = (
 
 @converter("full_name")
 def convert_full_name(value, line, record, ctx):
-    """First and last name joined; else the first fallback path that holds a value."""
+    """First and last name joined; without either, the engine's ``name`` (its fallback paths,
+    else a placeholder)."""
     parts = [str(part).strip() for part in (value, ctx.value_at(record, line.params["last_path"]))
              if not is_empty(part)]
-    if parts:
-        return {line.target: " ".join(" ".join(parts).split())}
-    for path in line.params.get("fallback_paths", ()):
-        fallback = ctx.value_at(record, path)
-        if not is_empty(fallback):
-            ctx.problem("missing_name", _("No name: named after its %(field)s %(value)r."),
-                        field=path, value=fallback)
-            return {line.target: str(fallback).strip()}
-    name = f"{line.params['placeholder']} {ctx.source_key(record)}"
-    ctx.problem("missing_name", _("No name: named %(name)r."), name=name)
-    return {line.target: name}
+    return convert_name(" ".join(parts) or None, line, record, ctx)
 
 
 @converter("website")
@@ -216,15 +209,6 @@ def convert_country_name(value, line, record, ctx):
         ctx.problem("unknown_country", _("Country %(value)r is not a country Odoo knows."),
                     value=value)
     return {line.target: country or False}
-
-
-@converter("industry")
-def convert_industry(value, line, record, ctx):
-    """An industry name into Odoo's industry of that name (created when missing)."""
-    if is_empty(value):
-        return {line.target: False}
-    return {line.target: ctx.record_by_name("res.partner.industry", " ".join(str(value).split()),
-                                            create=True) or False}
 
 
 @converter("named_record")
