@@ -40,7 +40,7 @@ import time
 import odoo
 from odoo import SUPERUSER_ID, api
 from odoo.cli import Command
-from odoo.exceptions import UserError, ValidationError
+from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.modules.registry import Registry
 
 from ..models.crm_migration_source import clean_key
@@ -169,6 +169,9 @@ class CrmMigration(Command):
         rollback = sub.add_parser("rollback", help="undo a run")
         self.add_db_options(rollback)
         rollback.add_argument("--run", required=True, metavar="NAME", help="e.g. MIG/0001")
+        rollback.add_argument("--as-user", metavar="LOGIN", default="admin",
+                              help="the Odoo user whose rights the rollback runs with: what they "
+                                   "may not undo is left and reported (default: admin)")
         return parser
 
     def add_login_options(self, parser):
@@ -414,8 +417,14 @@ class CrmMigration(Command):
         run = env["crm.migration.run"].search([("name", "=", options.run)], limit=1)
         if not run:
             raise NeedsAdmin(f"No run named {options.run!r}.")
+        user = env["res.users"].search([("login", "=", options.as_user)], limit=1)
+        if not user:
+            raise NeedsAdmin(f"No Odoo user has the login {options.as_user!r}.")
         if run.job != "rollback":
-            run.action_rollback()
+            try:
+                run.with_user(user).action_rollback()
+            except (UserError, AccessError) as exc:
+                raise NeedsAdmin(f"{user.login} cannot roll back {run.name}: {exc}") from exc
         env.cr.commit()
         run._run_to_end(on_batch=Progress(sys.stdout))
         if run.state != "rolled_back":

@@ -95,6 +95,9 @@ class CrmMigrationRun(models.Model):
         help="Where the step stopped in the code, for the administrator.")
     failed_job = fields.Selection(JOBS, "Failed step", readonly=True, copy=False,
                                   help="The step that stopped: Resume continues it.")
+    rollback_user_id = fields.Many2one(
+        "res.users", "Rolled back by", readonly=True, copy=False,
+        help="A rollback runs with this user's rights, never as the superuser.")
     last_batch_at = fields.Datetime(
         "Last batch", readonly=True, copy=False,
         help="When the step started or last processed a batch. With queue_job, the "
@@ -184,6 +187,7 @@ class CrmMigrationRun(models.Model):
         if later:
             raise UserError(self.env._("Roll back %(later)s first: it ran after %(run)s.",
                               later=later.name, run=self.name))
+        self.rollback_user_id = self.env.user
         self._start_job("rollback")
         return True
 
@@ -376,7 +380,9 @@ class CrmMigrationRun(models.Model):
         fixup = phases.filtered(lambda p: p.kind == "load" and p.state == "done" and not p.fixed_up)[:1]
         try:
             with self.env.cr.savepoint():
-                if phase:
+                if phase and phase.kind == "rollback":
+                    self._in_source_company(self._as_rollback_user(phase))._process_batch()
+                elif phase:
                     self._in_source_company(phase)._process_batch()
                 elif fixup:
                     self._in_source_company(fixup)._fix_up_references()
@@ -403,8 +409,21 @@ class CrmMigrationRun(models.Model):
         user's other companies stay allowed, so that records Odoo shares between companies
         (products) get what Odoo gives them outside any company, as before."""
         company = self.source_id.company_id
-        others = (self.env.user.company_ids - company).ids
+        others = (records.env.user.company_ids - company).ids
         return records.with_context(allowed_company_ids=[company.id, *others])
+
+    def _as_rollback_user(self, records):
+        """``records`` with the rights of who asked for the rollback (the scheduler and the
+        workers run as the superuser): a rollback undoes only what that user may undo."""
+        user = self.rollback_user_id
+        if not user or user._is_superuser():
+            return records
+        if self.source_id.company_id not in user.company_ids:
+            raise UserError(self.env._(
+                "%(user)s asked for this rollback but may no longer work in %(company)s: "
+                "give them that company back, or roll back as another Migration Administrator.",
+                user=user.name, company=self.source_id.company_id.name))
+        return records.with_user(user)
 
     def _fail(self, phase, exc, message):
         """Stop the step on an error, stored for everyone, its traceback for admins;

@@ -142,6 +142,37 @@ class TestCli(CliCase):
         """, (sandbox.base_url,))[0][0]
         self.assertEqual(bound, count)
 
+    def cli_rollback(self, run, *args):
+        command = [sys.executable, str(ODOO_BIN), f"--addons-path={self.addons}", "crm_migration",
+                   "rollback", "-c", self.config, "-d", self.database, "--run", run, *args]
+        done = subprocess.run(command, capture_output=True, text=True, timeout=300)
+        return done.returncode, done.stdout, done.stderr
+
+    def test_rollback_runs_as_a_named_user_never_as_the_superuser(self):
+        with PloomesSandbox(seed=37, scale=20, rate_limit=0) as sandbox:
+            code, _out, err = self.cli(sandbox, "--accept-proposed-map", "--sample", "3")
+            self.assertEqual(code, 0, err)
+            self.assertEqual(self.created_partners(sandbox)[0], 6)
+            [(run,)] = self.query("""
+                SELECT r.name FROM crm_migration_run r JOIN crm_migration_source s
+                ON s.id = r.source_id WHERE s.url = %s""", (sandbox.base_url,))
+            code, _out, err = self.cli_rollback(run, "--as-user", "no-such-login")
+            self.assertEqual(code, 2)
+            self.assertIn("No Odoo user has the login 'no-such-login'", err)
+            code, out, err = self.cli_rollback(run)
+            self.assertEqual(code, 0, err)
+            self.assertIn(f"Rollback of {run}", out)
+            [(state, login)] = self.query("""
+                SELECT r.state, u.login FROM crm_migration_run r
+                JOIN res_users u ON u.id = r.rollback_user_id WHERE r.name = %s""", (run,))
+            self.assertEqual((state, login), ("rolled_back", "admin"))
+            alive = self.query("""
+                SELECT count(*) FROM crm_migration_journal j JOIN crm_migration_run r
+                ON r.id = j.run_id JOIN res_partner p ON p.id = j.res_id
+                WHERE r.name = %s AND j.res_model = 'res.partner' AND j.operation = 'create'
+            """, (run,))[0][0]
+            self.assertEqual(alive, 0)
+
     def test_map_confirmed_on_one_database_is_reused_on_another(self):
         path = os.path.join(odoo.tools.config["data_dir"], f"map-{os.getpid()}.json")
         self.addCleanup(lambda: os.path.exists(path) and os.remove(path))

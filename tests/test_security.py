@@ -93,6 +93,33 @@ class TestSecurity(SandboxCase):
         self.assertFalse(self.issues(run, "rollback_blocked"), "a refused line is reported once")
         self.assertEqual(self.phase(run, "journal", kind="rollback").failed, 4)
 
+    def test_a_rollback_runs_with_the_rights_of_who_asked_for_it(self):
+        sales_admin = new_test_user(self.env, "sec_sales_admin",
+                                    groups=f"{MANAGER},sales_team.group_sale_manager")
+        for user, kept in ((self.manager, True), (sales_admin, False)):
+            run = self.new_run()
+            lead = self.env["crm.lead"].create({"name": f"Made by {run.name}"})
+            self.env["crm.migration.journal"]._log(run, "deals", "create", "crm.lead", lead.ids)
+            run.with_user(user).action_rollback()
+            self.assertEqual(run.rollback_user_id, user)
+            run._run_to_end()  # as the scheduler does it, as the superuser
+            self.assertEqual(run.state, "rolled_back", run.error_traceback)
+            self.assertEqual(bool(lead.exists()), kept, user.login)
+            self.assertEqual(bool(self.issues(run, "rollback_blocked")), kept, user.login)
+
+    def test_a_rollback_stops_when_who_asked_for_it_lost_the_company(self):
+        run = self.new_run()
+        lead = self.env["crm.lead"].create({"name": f"Made by {run.name}"})
+        self.env["crm.migration.journal"]._log(run, "deals", "create", "crm.lead", lead.ids)
+        other = self.env["res.company"].create({"name": "Sec Other Company"})
+        run.with_user(self.manager).action_rollback()
+        self.manager.write({"company_ids": [(6, 0, other.ids)], "company_id": other.id})
+        run._run_to_end()
+        self.assertEqual(run.state, "failed")
+        self.assertIn("may no longer work in", run.error)
+        self.assertIn(self.manager.name, run.error)
+        self.assertTrue(lead.exists())
+
     # -- 2. who may reach the API, and where the key goes -----------------------------------
 
     def test_only_migration_admins_reach_the_source(self):
