@@ -30,7 +30,8 @@ JOBS = [
 ]
 
 
-#: Seconds of work per queue_job job before it hands over to the next one.
+#: Seconds of work per queue_job job before it hands over to the next one (default of
+#: the system parameter ``crm_migration.job_seconds``).
 JOB_SECONDS = 120
 #: Seconds a queue_job job waits before trying again a run another worker holds.
 LOCK_RETRY_SECONDS = 60
@@ -351,9 +352,20 @@ class CrmMigrationRun(models.Model):
     def _job_process(self):
         """queue_job: process batches for a while, then hand the rest to a new job;
         when another worker holds the run or its source, try again a while later."""
-        batches = self._run_to_end(max_seconds=JOB_SECONDS)
+        batches = self._run_to_end(max_seconds=self._job_seconds())
         if self.job:
             self._enqueue(eta=None if batches else LOCK_RETRY_SECONDS)
+
+    def _job_seconds(self):
+        """How long a queue_job job works before handing over: the system parameter
+        ``crm_migration.job_seconds``, else JOB_SECONDS."""
+        value = self.env["ir.config_parameter"].sudo().get_param("crm_migration.job_seconds")
+        try:
+            seconds = float(value or JOB_SECONDS)
+        except ValueError:
+            _logger.warning("crm_migration.job_seconds is not a number: %r", value)
+            return JOB_SECONDS
+        return seconds if seconds > 0 else JOB_SECONDS
 
     def _commit(self):
         if not in_test_mode():

@@ -36,13 +36,15 @@ class TestQueueJob(SandboxCase):
 
     def test_a_long_step_hands_over_to_a_new_job(self):
         run = self.new_run()
-        self.patch(type(run), "_run_to_end", lambda self, max_seconds=None, on_batch=None:
-                   self._process_batch())
+        self.env["ir.config_parameter"].set_param("crm_migration.job_seconds", "0.001")
         with trap_jobs() as trap:
             run.action_profile()
-            trap.perform_enqueued_jobs()  # one batch, then a new job for the rest
+            trap.perform_enqueued_jobs()  # its time is up after one batch: a new job for the rest
             trap.assert_jobs_count(1, only=run._job_process)
         self.assertEqual(run.job, "extract")
+        extracted = run.phase_ids.filtered(lambda p: p.kind == "extract")
+        self.assertEqual(len(extracted.filtered(lambda p: p.state == "done")), 1)
+        self.assertIn("pending", extracted.mapped("state"))
 
     def test_a_job_finding_the_source_busy_tries_again_later(self):
         run = self.new_run()
