@@ -19,6 +19,7 @@ DEMO_DB ?= crm_migration_demo
 DEMO_MODULES ?= crm_migration,sale_crm,l10n_br
 TEST_DB ?= crm_migration_test
 TEST_DB_MIN ?= crm_migration_test_min
+TEST_DB_SALE ?= crm_migration_test_sale
 I18N_DB ?= crm_migration_i18n
 SANDBOX_PORT ?= 8099
 SANDBOX_SCALE ?= 300
@@ -50,7 +51,7 @@ demo: venv postgres conf
 	@tools/demo.sh $(DEMO_DB) $(SANDBOX_PORT) $(SANDBOX_SCALE) $(or $(SOURCE),ploomes)
 
 test: venv postgres conf
-	@tools/test.sh $(TEST_DB) $(TEST_DB_MIN)
+	@tools/test.sh $(TEST_DB) $(TEST_DB_MIN) $(TEST_DB_SALE)
 
 test-pure: venv
 	@for pkg in tools sandbox mapping sources; do \

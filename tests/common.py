@@ -4,6 +4,11 @@ from odoo.tests import TransactionCase, tagged
 
 from ..sandbox.ploomes import PloomesSandbox
 
+#: The phases of the sales objects (skipped on a database without Sales).
+SALES_KEYS = ("product_families", "product_groups", "products", "quotes", "quote_sections",
+              "quote_lines", "quote_revisions", "quote_states", "orders", "order_sections",
+              "order_lines", "order_states")
+
 
 @tagged("crm_migration")
 class SourceCase(TransactionCase):

@@ -20,27 +20,26 @@ from odoo.tests import BaseCase
 from odoo.tests.common import get_db_name
 
 from ..sandbox.ploomes import PloomesSandbox
+from .common import SALES_KEYS
 
 ODOO_BIN = Path(odoo.__file__).resolve().parent.parent / "odoo-bin"
 
 
 class CliCase(BaseCase):
-    """Runs ``odoo-bin crm_migration`` as a subprocess on the CRM-only database named by
-    ``CRM_MIGRATION_CLI_DB``."""
+    """Runs ``odoo-bin crm_migration`` as a subprocess on the database named by the
+    environment variable ``database_variable`` (the CRM-only one by default)."""
+
+    database_variable = "CRM_MIGRATION_CLI_DB"
 
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.database = os.environ.get("CRM_MIGRATION_CLI_DB")
+        cls.database = os.environ.get(cls.database_variable)
         if not cls.database:
-            raise RuntimeError("CRM_MIGRATION_CLI_DB must name a database with crm_migration "
-                               "installed (make test prepares one).")
+            raise RuntimeError(f"{cls.database_variable} must name a database with crm_migration "
+                               "installed (make test prepares it).")
         cls.config = odoo.tools.config.rcfile
         cls.addons = odoo.tools.config["addons_path"]
-
-
-class TestCli(CliCase):
-    """``odoo-bin crm_migration run`` exit codes, output, and a killed run resumed."""
 
     def cli(self, sandbox, *args, key=None, wait=True):
         command = [
@@ -54,6 +53,15 @@ class TestCli(CliCase):
         out, err = process.communicate(timeout=600)
         return process.returncode, out, err
 
+    def query(self, sql, params=()):
+        with psycopg2.connect(dbname=self.database) as conn, conn.cursor() as cr:
+            cr.execute(sql, params)
+            return cr.fetchall()
+
+
+class TestCli(CliCase):
+    """``odoo-bin crm_migration run`` exit codes, output, and a killed run resumed."""
+
     def cli_map(self, action, url, path, *args):
         command = [
             sys.executable, str(ODOO_BIN), f"--addons-path={self.addons}", "crm_migration", "map",
@@ -62,11 +70,6 @@ class TestCli(CliCase):
         ]
         done = subprocess.run(command, capture_output=True, text=True, timeout=300)
         return done.returncode, done.stdout, done.stderr
-
-    def query(self, sql, params=()):
-        with psycopg2.connect(dbname=self.database) as conn, conn.cursor() as cr:
-            cr.execute(sql, params)
-            return cr.fetchall()
 
     def created_partners(self, sandbox):
         """Contacts created (ever) by runs of the sandbox's source, and distinct ones (not the
@@ -116,6 +119,21 @@ class TestCli(CliCase):
                        "Skipped: account not installed."):
             self.assertIn(notice, out)
         self.assertEqual(self.created_partners(sandbox), (count, count))
+        phases = self.query("""
+            SELECT p.key, p.kind, p.state, p.notice, coalesce(p.created, 0)
+            FROM crm_migration_run_phase p
+            JOIN crm_migration_run r ON r.id = p.run_id JOIN crm_migration_source s
+            ON s.id = r.source_id WHERE s.url = %s""", (sandbox.base_url,))
+        extracted = {key for key, kind, *_rest in phases if kind == "extract"}
+        self.assertFalse({"Products", "Quotes", "Orders", "Quotes@Products"} & extracted)
+        self.assertIn("Deals", extracted)
+        sales = [phase for phase in phases if phase[0] in SALES_KEYS and phase[1] != "extract"]
+        self.assertEqual({(key, kind) for key, kind, *_rest in sales},
+                         {(key, kind) for key in SALES_KEYS for kind in ("validate", "load")})
+        for key, kind, state, notice, created in sales:
+            self.assertEqual((state, created), ("skipped", 0), (key, kind))
+            self.assertIn("not installed", notice)
+        self.assertIn(("deals", "load", "done"), {phase[:3] for phase in phases})
 
     def test_killed_run_resumes_without_duplicates(self):
         with PloomesSandbox(seed=35, scale=400, rate_limit=0) as sandbox:

@@ -3,17 +3,15 @@ migrated over HTTP from the sandbox into real Odoo, then checked against the san
 own data, computed independently of the migration."""
 import json
 from datetime import datetime, timezone
-from unittest.mock import patch
 
-from .common import SandboxCase
+from ..sandbox.ploomes import PloomesSandbox
+from .common import SALES_KEYS, SandboxCase
+from .test_cli import CliCase
 
 WON = 2
 #: Odoo may round a document's total once (company option 'Round globally') where Ploomes
 #: rounds every line: the totals may then differ by one cent, which is not a mismatch.
 CENT = 0.0100001
-SALES_KEYS = ("product_families", "product_groups", "products", "quotes", "quote_sections",
-              "quote_lines", "quote_revisions", "quote_states", "orders", "order_sections",
-              "order_lines", "order_states")
 
 
 def utc(value):
@@ -419,48 +417,42 @@ class TestPloomesSalesRollback(RollbackCase):
 
 
 
-class TestPloomesSalesCrmOnly(SandboxCase):
-    """Without Sales (a CRM-only database) the sales phases are skipped with a notice;
-    without sale_crm, quotes and orders load without their opportunity, also said."""
+class TestPloomesSalesWithoutSaleCrm(CliCase):
+    """Sales without sale_crm, on a real database where it was uninstalled
+    (``CRM_MIGRATION_SALE_DB``): quotes and orders load without their opportunity, said
+    in a notice. (Without Sales at all, see TestCli on the CRM-only database.)"""
 
-    def test_without_sale_crm_the_deal_link_is_left_out_with_a_notice(self):
-        run = self.profile()
-        run.action_confirm_map()
-        fields = type(self.env["sale.order"])._fields
-        with patch.dict(fields):
-            del fields["opportunity_id"]
-            plan = {phase["key"]: phase for phase in run._plan("load", False)}
-            targets = {line.target for line in run.map_id._lines_for("quotes")}
-            errors = run.map_id._validation_errors()
-        for key in ("quotes", "orders"):
-            self.assertEqual(plan[key]["state"], "pending")
-            self.assertIn("sale_crm is not installed", plan[key]["notice"])
-        self.assertFalse(plan["order_lines"]["notice"])
-        self.assertNotIn("opportunity_id", targets)
-        self.assertIn("partner_id", targets)
-        self.assertEqual(errors, [])
-        self.assertIn("opportunity_id", {line.target for line in run.map_id._lines_for("quotes")})
+    database_variable = "CRM_MIGRATION_SALE_DB"
 
-    sandbox_options = {"seed": 19, "scale": 30}
-
-    def test_sales_phases_are_skipped_with_a_notice(self):
-        installed = type(self.env["crm.migration.run"])._module_installed
-
-        def crm_only(run, name):
-            return name not in ("sale", "sale_crm", "product", "account") and installed(run, name)
-
-        with patch.object(type(self.env["crm.migration.run"]), "_module_installed", crm_only):
-            run = self.migrate()
-            extracted = set(run.phase_ids.filtered(lambda p: p.kind == "extract").mapped("key"))
-        self.assertEqual(run.state, "done")
-        self.assertFalse({"Products", "Quotes", "Orders", "Quotes@Products"} & extracted)
-        for key in SALES_KEYS:
-            for kind in ("validate", "load"):
-                phase = self.phase(run, key, kind)
-                self.assertEqual(phase.state, "skipped", key)
-                self.assertIn("not installed", phase.notice)
-                self.assertEqual(phase.created, 0)
-        self.assertEqual(self.phase(run, "deals").state, "done")
+    def test_quotes_and_orders_load_without_their_deal_with_a_notice(self):
+        self.assertFalse(self.query("""
+            SELECT 1 FROM information_schema.columns
+            WHERE table_name = 'sale_order' AND column_name = 'opportunity_id'"""))
+        with PloomesSandbox(seed=19, scale=30, rate_limit=0) as sandbox:
+            code, out, err = self.cli(sandbox, "--accept-proposed-map", "--fallback-user", "admin")
+            quotes = sum(1 for quote in sandbox.dataset.iter("Quotes") if quote["LastReview"])
+            orders = sandbox.dataset.count("Orders")
+        self.assertEqual(code, 0, err)
+        self.assertEqual(out.count("sale_crm is not installed"), 2, out)
+        phases = {(key, kind): (state, created, notice or "") for key, kind, state, created, notice
+                  in self.query("""
+            SELECT p.key, p.kind, p.state, p.created, p.notice FROM crm_migration_run_phase p
+            JOIN crm_migration_run r ON r.id = p.run_id JOIN crm_migration_source s
+            ON s.id = r.source_id WHERE s.url = %s""", (sandbox.base_url,))}
+        for key, count in (("quotes", quotes), ("orders", orders)):
+            state, created, notice = phases[key, "load"]
+            self.assertEqual((state, created), ("done", count), key)
+            self.assertIn("sale_crm is not installed", notice)
+        self.assertEqual(phases["order_lines", "load"][0], "done")
+        self.assertNotIn("sale_crm", phases["order_lines", "load"][2])
+        self.assertGreater(quotes + orders, 0)
+        [(loaded, with_customer)] = self.query("""
+            SELECT count(o.id), count(o.partner_id) FROM sale_order o WHERE o.id IN (
+                SELECT j.res_id FROM crm_migration_journal j JOIN crm_migration_run r
+                ON r.id = j.run_id JOIN crm_migration_source s ON s.id = r.source_id
+                WHERE s.url = %s AND j.res_model = 'sale.order' AND j.operation = 'create')
+        """, (sandbox.base_url,))
+        self.assertEqual((loaded, with_customer), (quotes + orders, quotes + orders))
 
 
 class TestPloomesSalesAsInvoices(RollbackCase):

@@ -124,6 +124,19 @@ database() {
     -i "$modules" "${opts[@]}" --stop-after-init --log-level=warn
 }
 
+uninstall() {
+  local db=$1 modules=$2
+  say "Uninstalling $modules from $db"
+  MODULES=$modules "$VENV/bin/python" "$ODOO_SRC/odoo-bin" shell -c "$BUILD/odoo.conf" -d "$db" \
+    --no-http --log-level=warn >/dev/null <<'PY'
+import os
+modules = env["ir.module.module"].search([("name", "in", os.environ["MODULES"].split(","))])
+modules.button_immediate_uninstall()
+assert not modules.filtered(lambda m: m.state != "uninstalled"), modules.mapped("state")
+env.cr.commit()
+PY
+}
+
 case "${1:-}" in
   check-odoo) check_odoo ;;
   venv) check_odoo; venv ;;
@@ -131,5 +144,6 @@ case "${1:-}" in
   conf) conf ;;
   browser) browser ;;
   database) shift; database "$@" ;;
-  *) die "usage: $0 check-odoo|venv|postgres|conf|browser|database DB MODULES [demo]" ;;
+  uninstall) shift; uninstall "$@" ;;
+  *) die "usage: $0 check-odoo|venv|postgres|conf|browser|database DB MODULES [demo]|uninstall DB MODULES" ;;
 esac
