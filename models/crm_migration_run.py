@@ -188,9 +188,22 @@ class CrmMigrationRun(models.Model):
         if later:
             raise UserError(self.env._("Roll back %(later)s first: it ran after %(run)s.",
                               later=later.name, run=self.name))
+        if self.job and self.job != "rollback":
+            self._stop_job()
         self.rollback_user_id = self.env.user
         self._start_job("rollback")
         return True
+
+    def _stop_job(self):
+        """Stop a step that no worker is processing (a killed run), its unfinished phases
+        skipped, so that a rollback can start; refuse while a batch of it is running."""
+        if not self._lock():
+            raise UserError(self.env._("A batch of %(run)s is running: try again when it ends.",
+                                       run=self.name))
+        self.phase_ids.filtered(lambda p: p.kind == self.job and p.state in ("pending", "running")
+                                ).write({"state": "skipped",
+                                         "notice": self.env._("Stopped for a rollback.")})
+        self.job = False
 
     def action_resume(self):
         """Resume a failed step where its last batch committed."""

@@ -32,6 +32,28 @@ class TestRollback(SandboxCase):
         phase = run.phase_ids.filtered(lambda p: p.kind == "rollback")
         self.assertEqual(phase.failed, 0)
 
+    def test_a_run_stopped_half_way_is_rolled_back(self):
+        run = self.profile()
+        run.action_confirm_map()
+        run.action_validate()
+        run._run_to_end()
+        run.action_start()
+        while not self.records_of("res.partner", "Contacts"):  # killed after a few batches
+            self.assertTrue(run._process_batch())
+        partners = self.records_of("res.partner", "Contacts")
+        self.assertEqual(run.job, "load")
+        unfinished = run.phase_ids.filtered(
+            lambda p: p.kind == "load" and p.state in ("pending", "running"))
+        self.assertTrue(unfinished)
+        run.action_rollback()
+        self.assertEqual(run.job, "rollback")
+        self.assertEqual(set(unfinished.mapped("state")), {"skipped"})
+        self.assertEqual(set(unfinished.mapped("notice")), {"Stopped for a rollback."})
+        run._run_to_end()
+        self.assertEqual(run.state, "rolled_back")
+        self.assertFalse(any(p.exists() for p in partners.values()))
+        self.assertFalse(self.records_of("res.partner", "Contacts"))
+
     def test_rollback_restores_updated_values(self):
         run = self.migrate()
         partner = next(iter(self.records_of("res.partner", "Contacts").values()))
