@@ -732,11 +732,13 @@ class CrmMigrationLoaderDeleted(models.AbstractModel):
             run.source_id, obj.identity_entity, staged.mapped("source_key"))
         model = self.env[obj.model].with_context(**QUIET)
         archived, issues = {}, []
+        was_loaded = self.env["crm.migration.record"]
         for rec in staged:
             model_name, res_id = known.get(rec.source_key, (None, None))
             record = model.browse(res_id).exists() if model_name == obj.model else model
             if record and record.active:
                 archived[record.id] = {"active": True}
+                was_loaded |= rec
                 record.active = False
                 message = self.env._("Deleted in the source: the record loaded earlier was archived.")
             else:
@@ -745,7 +747,8 @@ class CrmMigrationLoaderDeleted(models.AbstractModel):
                                       record or None))
         self.env["crm.migration.journal"]._log(run, phase.key, "write", obj.model, archived)
         self.env["crm.migration.issue"].create(issues)
-        staged._mark("loaded")
+        was_loaded._mark("loaded")
+        (staged - was_loaded)._mark("skipped", self.env._("Deleted in the source: not migrated."))
         self.env["crm.migration.record"]._mark_deleted(
             run.source_id, obj.identity_entity, staged.mapped("source_key"))
         return {"done": len(staged), "skipped": len(staged) - len(archived),

@@ -61,6 +61,10 @@ class CrmMigrationLoaderUsers(models.AbstractModel):
                          how=self.env._("with the fallback owner") if run.source_id.fallback_user_id
                          else self.env._("without owner")),
         } for match in unmatched])
-        staged._mark("loaded")
+        unmatched_keys = set(unmatched.mapped("source_key"))
+        skipped = staged.filtered(lambda rec: rec.source_key in unmatched_keys)
+        (staged - skipped)._mark("loaded")
+        skipped._mark("skipped", self.env._("No Odoo user has this user's e-mail: match it in "
+                                            "the user reconciliation."))
         return {"done": len(staged), "linked": len(matches) - len(unmatched),
                 "skipped": len(unmatched), "warnings": len(unmatched)}

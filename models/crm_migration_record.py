@@ -254,6 +254,31 @@ class CrmMigrationRecord(models.Model):
     # -- states ----------------------------------------------------------------------
 
     @api.model
+    def _explain_pending(self, run):
+        """After a full load, the staged rows of its source that no phase took say why
+        (they stay pending, so a later run still takes them: a module installed since,
+        an object put back in the map)."""
+        schema = run.source_id._schema()
+        keys = {obj.key for obj in schema.objects}
+        reasons = {}
+        for phase in run.phase_ids.filtered(lambda p: p.kind == "load" and p.state == "skipped"
+                                            and p.key in keys):
+            reasons.setdefault(schema.object(phase.key).entity,
+                               phase.notice or self.env._("Its phase was skipped."))
+        self.env.cr.execute("""
+            SELECT DISTINCT entity FROM crm_migration_record
+            WHERE source_id = %s AND state = 'pending' AND error IS NULL
+        """, (run.source_id.id,))
+        for (entity,) in self.env.cr.fetchall():
+            self.env.cr.execute("""
+                UPDATE crm_migration_record SET error = %s
+                WHERE source_id = %s AND entity = %s AND state = 'pending' AND error IS NULL
+            """, (reasons.get(entity) or self.env._(
+                "Not loaded on its own: reference data read while converting other records."),
+                  run.source_id.id, entity))
+        self.invalidate_model(["error"])
+
+    @api.model
     def _mark_deleted(self, source, entity, keys):
         """Rows of ``entity`` the source deleted: never loaded again."""
         if not keys:

@@ -485,6 +485,7 @@ class CrmMigrationRun(models.Model):
         elif kind == "load":
             values.update(state="done", finished_at=fields.Datetime.now())
             self.source_id.last_sync_at = self.started_at
+            self.env["crm.migration.record"]._explain_pending(self)
         elif kind == "rollback":
             values.update(state="rolled_back", finished_at=fields.Datetime.now())
         self.write(values)

@@ -104,6 +104,11 @@ class TestBadInput(SandboxCase):
         self.assertFlaggedAndLoaded(owned[:20], "unmatched_owner", "warning")
         self.assertFalse(any(self.partners[i].user_id for i in owned))
         self.assertEqual(self.source.unmatched_user_count, len(self.source.user_match_ids))
+        users = self.env["crm.migration.record"].search([
+            ("source_id", "=", self.source.id), ("entity", "=", "Users")])
+        self.assertTrue(users)
+        self.assertEqual(set(users.mapped("state")), {"skipped"}, "no user has an Odoo match")
+        self.assertTrue(all("user reconciliation" in row.error for row in users))
 
     def test_contact_without_name_is_named_and_flagged(self):
         nameless = [i for i, c in self.contacts.items() if not (c.get("Name") or "").strip()]

@@ -266,7 +266,7 @@ class CrashCase(CliCase):
     def assert_staging_accounted(self, url, label):
         """Every staged record a load phase of the last run took is loaded, skipped, held,
         failed or deleted; skipped, held and failed ones have a reason (their ``error`` or
-        a warning or error in the issue log)."""
+        a warning or error in the issue log); those no phase took say why they wait."""
         source = self.source_id(url)
         run = self.latest_run(url)
         schema = SPEC.schema
@@ -289,6 +289,8 @@ class CrashCase(CliCase):
                        if row[2] in ("skipped", "held", "failed") and not (row[3] or "").strip()
                        and not row[5]]
         self.assertFalse(unexplained, f"{label}: records not loaded, without a reason")
+        untaken = [row[:4] for row in rows if row[2] == "pending" and not (row[3] or "").strip()]
+        self.assertFalse(untaken, f"{label}: staged records no phase took, without a reason")
 
     def assert_rolled_back(self, url, run_id, label):
         """The run is rolled back: its identities are gone, so are the records it created

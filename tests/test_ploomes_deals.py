@@ -103,6 +103,12 @@ class TestPloomesDeals(SandboxCase):
             self.assertNotIn(deal["Id"], self.leads)
             self.assertTrue(self.issues(self.first_run, "deleted_in_source", deal["Id"]))
         self.assertEqual(self.phase(self.first_run, "deleted_deals").skipped, len(deleted))
+        rows = self.env["crm.migration.record"].search([
+            ("source_id", "=", self.source.id), ("entity", "=", "Deals/GetDeletedDeals")])
+        self.assertEqual(sorted(int(row.source_key) for row in rows),
+                         sorted(deal["Id"] for deal in deleted))
+        self.assertEqual({(row.state, row.error) for row in rows},
+                         {("skipped", "Deleted in the source: not migrated.")})
 
     def test_a_deal_deleted_after_migration_is_archived_by_the_next_run(self):
         # an open deal: its opportunity is active in Odoo, so the next run must archive it
