@@ -11,6 +11,7 @@ from . import crm_migration_profile
 from . import crm_migration_run
 from . import crm_migration_run_phase
 from . import crm_migration_loader
+from . import crm_migration_field_files
 from . import crm_migration_loader_users
 from . import crm_stage
 from . import crm_migration_automation

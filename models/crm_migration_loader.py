@@ -430,7 +430,8 @@ class CrmMigrationLoader(models.AbstractModel):
         plans = defaultdict(lambda: ([], []))
         alive = {}
         skipped, issues = [], []
-        for rec, target, problems in self._targets(ctx, obj, run.map_id._lines_for(obj.key), staged):
+        lines = run.map_id._lines_for(obj.key)
+        for rec, target, problems in self._targets(ctx, obj, lines, staged):
             # pylint: disable-next=assignment-from-none  # a hook: loaders override it
             reason = self._skip_reason(ctx, obj, payloads[rec.id], target.values)
             if reason:
@@ -458,6 +459,7 @@ class CrmMigrationLoader(models.AbstractModel):
         loaded = [item for result in written for name in ("created", "linked", "updated", "unchanged")
                   for item in result[name]]
         self._after_load(ctx, phase, obj, loaded)
+        issues += self.env["crm.migration.field.files"]._store(self, phase, obj, lines, loaded)
         for result in written:
             verified, mismatches = self._verify(result["created"] + result["updated"])
             counts["verified"] += verified + len(result["unchanged"])  # compared just before
