@@ -13,12 +13,19 @@ For ops people and cron jobs::
     odoo-bin ... crm_migration profile -c odoo.conf -d DB --source KIND --url URL \\
         [--key K | --token T | --user U --password P] [--token-url URL] [--confirm]
 
+    odoo-bin ... crm_migration run -c odoo.conf -d DB --source KIND \\
+        --file EXPORT.zip|DIR [--accept-proposed-map]
+
 ``profile`` probes a source without API documentation read-only and prints what it found
 (auth style, collections with their paging style and record counts, fields); exit 1 when
 nothing usable was found. ``run`` probes such a source first when its profile is not
 confirmed (``--accept-proposed-map`` confirms the profile too). ``--token`` is the key of a
 bearer API; ``--user``/``--password`` are the API user and its password (or OAuth2 client id
 and secret, with ``--token-url``).
+
+Sources read from an export (a CRM's CSV export) take ``--file`` (a zip, a CSV file or a folder
+of them) instead of ``--url`` and a key; the export is profiled like an API (which file is
+which object, which column which field) and migrating a later export updates what changed.
 
 ``--key-file`` and ``--key-env`` keep the key out of the process list and the shell
 history; blanks around the key (a trailing line break) are dropped.
@@ -45,6 +52,7 @@ from odoo.modules.registry import Registry
 
 from ..models.crm_migration_source import clean_key
 from ..sources import SOURCES
+from ..sources.files import path_entries
 
 EXIT_OK, EXIT_FAILED, EXIT_NEEDS_ADMIN = 0, 1, 2
 COLUMNS = (("total", "Source"), ("created", "Created"), ("linked", "Linked"),
@@ -102,6 +110,7 @@ class CrmMigration(Command):
         if options.command in ("run", "map", "profile"):
             try:
                 options.key = self.read_key(options)
+                self.check_place(options)
             except NeedsAdmin as exc:
                 print(exc, file=sys.stderr)
                 sys.exit(EXIT_NEEDS_ADMIN)
@@ -128,9 +137,9 @@ class CrmMigration(Command):
                                          "interrupted run of the same source)")
         self.add_db_options(run)
         run.add_argument("--source", required=True, choices=SOURCES.kinds(), help="kind of source")
-        run.add_argument("--url", required=True, help="base URL of the source API")
-        self.add_key_options(run, required=True, text="API key of the source (" + ", ".join(
-            f"{spec.kind}: {spec.key_label}" for spec in SOURCES) + ")")
+        self.add_place_options(run)
+        self.add_key_options(run, required=False, text="API key of the source (" + ", ".join(
+            f"{spec.kind}: {spec.key_label}" for spec in SOURCES if not spec.reads_export) + ")")
         self.add_login_options(run)
         run.add_argument("--name", help="name of the source in Odoo (default: derived from the URL)")
         run.add_argument("--sample", type=int, metavar="N",
@@ -158,8 +167,8 @@ class CrmMigration(Command):
         self.add_db_options(profile)
         profile.add_argument("--source", required=True, help="kind of source",
                              choices=[spec.kind for spec in SOURCES if spec.probe])
-        profile.add_argument("--url", required=True, help="base URL of the source API")
-        self.add_key_options(profile, required=True, text="API key, token or password")
+        self.add_place_options(profile)
+        self.add_key_options(profile, required=False, text="API key, token or password")
         self.add_login_options(profile)
         profile.add_argument("--name", help="name of the source in Odoo")
         profile.add_argument("--rate-limit", type=int,
@@ -173,6 +182,27 @@ class CrmMigration(Command):
                               help="the Odoo user whose rights the rollback runs with: what they "
                                    "may not undo is left and reported (default: admin)")
         return parser
+
+    def add_place_options(self, parser):
+        """Where the source is: an API's URL, or the files of an export."""
+        parser.add_argument("--url", help="base URL of the source API")
+        parser.add_argument("--file", metavar="EXPORT",
+                            help="sources read from an export: its zip, CSV file or folder")
+
+    def check_place(self, options):
+        """An API source needs --url and a key; an export source --file."""
+        if not hasattr(options, "url") or options.command == "map":
+            return
+        spec = SOURCES[options.source]
+        if spec.reads_export:
+            if not options.file:
+                raise NeedsAdmin(f"{spec.label} is read from an export: pass --file "
+                                 "EXPORT.zip (or a CSV file, or a folder of them).")
+            if not os.path.exists(options.file):
+                raise NeedsAdmin(f"No file or folder {options.file}.")
+        elif not options.url or options.key is None:
+            raise NeedsAdmin(f"{spec.label} is read through its API: pass --url and its "
+                             "key (--key, --key-file or --key-env).")
 
     def add_login_options(self, parser):
         """The API user and the OAuth2 token URL of sources that need them."""
@@ -240,7 +270,7 @@ class CrmMigration(Command):
 
     def probe(self, source):
         """Probe ``source`` and print what was found; None when the probe could not run."""
-        print(f"Probing {source.url} (read-only)…")
+        print(f"Profiling {source.url} (read-only)…")
         try:
             probe = source._probe_api()
         except UserError as exc:
@@ -324,11 +354,23 @@ class CrmMigration(Command):
         return EXIT_OK
 
     def ensure_source(self, env, options):
-        """The source of these options, created or updated."""
-        url = options.url.rstrip("/")
+        """The source of these options, created or updated (an export's files attached)."""
+        if SOURCES[options.source].reads_export:
+            path = os.path.abspath(options.file)
+            source = self.ensure_source_at(env, options, f"file:{path}")
+            if source._set_export_files(path_entries(path)):
+                print(f"Export files of {source.name}: "
+                      f"{', '.join(source.export_file_ids.mapped('name'))}")
+            return source
+        return self.ensure_source_at(env, options, options.url.rstrip("/"))
+
+    def ensure_source_at(self, env, options, url):
+        """The source of kind ``options.source`` at ``url``, created or updated."""
         Source = env["crm.migration.source"].with_context(active_test=False)
         source = Source.search([("kind", "=", options.source), ("url", "=", url)], limit=1)
-        values = {"api_key": options.key, "active": True}
+        values = {"active": True}
+        if options.key is not None:
+            values["api_key"] = options.key
         for option in ("user", "token_url"):
             if getattr(options, option, None):
                 values["api_user" if option == "user" else option] = getattr(options, option)

@@ -29,6 +29,7 @@ class ClientConfig:
     user: str = None                    # the API user when the key is a password
     token_url: str = None               # OAuth2: where tokens come from
     profile: dict = None                # the confirmed API profile (sources profiled live)
+    files: tuple = ()                   # an export's ``(name, bytes)`` (sources read from files)
 
 
 @dataclass(frozen=True)
@@ -46,12 +47,14 @@ class Page:
     """One page of an entity: its records and where the next page starts.
 
     ``cursor`` is opaque to the engine (an id, an offset, a token, a URL): it is stored
-    on the extraction phase as text and handed back to resume.
+    on the extraction phase as text and handed back to resume. ``problems`` are what the
+    page could not read (``code``, ``message``, ``level``, ``source_key``): issue lines.
     """
 
     records: list
     cursor: str | None
     more: bool
+    problems: list = field(default_factory=list)  # what could not be read: issue values
 
 
 class SourceClient(Protocol):
@@ -156,6 +159,7 @@ class SourceSpec:
     key_help: str = ""
     sandbox: str = None                         # ``python -m <sandbox>`` serves a local copy
     probe: Callable[[ClientConfig], ApiProbe] = None  # sources without API docs: profiled first
+    reads_export: bool = False                  # read from uploaded files, not an API
     odoo_parts: Callable[[], None] = None       # imports the plugin's Odoo models (the addon calls it)
 
     def value_at(self, record, path):

@@ -116,6 +116,10 @@ class CrmMigrationRunPhase(models.Model):
             self._refuse(exc)
             return
         created, changed = self.env["crm.migration.record"]._upsert(source, entity.name, page.records, run)
+        if page.problems:
+            self.env["crm.migration.issue"].create([
+                dict(problem, run_id=run.id, step="extract", phase=self.key, entity=entity.name)
+                for problem in page.problems])
         for nested in source._schema().entities:
             if nested.nested_in == entity.name:
                 self.env["crm.migration.record"]._upsert_nested(source, nested, page.records, run)

@@ -66,7 +66,7 @@ class CrmMigrationSource(models.Model):
         if not self.needs_probe:
             raise UserError(self.env._("%(kind)s sources are not probed: their API is known.",
                                        kind=self._spec().label))
-        if not self.sudo().api_key:
+        if not self._spec().reads_export and not self.sudo().api_key:
             raise UserError(self.env._("Source %(name)s has no API key.", name=self.name))
         try:
             probe = self._spec().probe(self._client_config(profiled=False))
@@ -103,7 +103,8 @@ class CrmMigrationSource(models.Model):
                     "The API of %(name)s was not profiled and confirmed yet: probe it from the "
                     "source, review what was found and confirm it.", name=source.name))
             profile = source.api_profile or {}
-            if origin(profile.get("base_url") or "") != origin(source.url):
+            if not source._spec().reads_export and origin(
+                    profile.get("base_url") or "") != origin(source.url):
                 raise UserError(self.env._(
                     "The API profile of %(name)s is for another address: probe the API again.",
                     name=source.name))

@@ -20,6 +20,7 @@ from .errors import (
 SOURCES = Registry(
     ploomes.SPEC,
     bloomr.SPEC,
+    bloomr.CSV_SPEC,
 )
 
 __all__ = [

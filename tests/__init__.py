@@ -20,5 +20,7 @@ from . import test_security_data
 from . import test_refused_endpoints
 from . import test_files_and_dates
 from . import test_bloomr
+from . import test_bloomr_csv
+from . import test_bloomr_history
 from . import test_crash_matrix
 from . import test_custom_field_files

@@ -15,8 +15,12 @@ class CrmMigrationSetup(models.TransientModel):
         lambda self: SOURCES.selection(), required=True, default=lambda self: SOURCES.default.kind,
     )
     name = fields.Char("Source name", required=True, default=lambda self: self._default_name())
-    url = fields.Char("API URL", required=True, default=lambda self: SOURCES.default.defaults.url)
-    api_key = fields.Char("API key", required=True)
+    url = fields.Char("API URL", default=lambda self: SOURCES.default.defaults.url)
+    api_key = fields.Char("API key")
+    reads_export = fields.Boolean("Read from an export", compute="_compute_key_texts")
+    export_file_ids = fields.Many2many(
+        "ir.attachment", "crm_migration_setup_export_file_rel", "setup_id", "attachment_id",
+        "Export files", help="The CSV files of the export, or one zip holding them.")
     api_user = fields.Char(
         "API user", help="For Basic auth, a session login or OAuth2 client credentials (the "
                          "client id): the key is then the password or the client secret.")
@@ -45,6 +49,7 @@ class CrmMigrationSetup(models.TransientModel):
             spec = SOURCES[wizard.kind] if wizard.kind in SOURCES else SOURCES.default
             wizard.key_label = spec.key_label
             wizard.needs_probe = bool(spec.probe)
+            wizard.reads_export = spec.reads_export
             wizard.key_help = self.env._(spec.key_help) if spec.key_help else False  # pylint: disable=translation-not-lazy
 
     @api.onchange("kind")
@@ -62,6 +67,10 @@ class CrmMigrationSetup(models.TransientModel):
         documentation: probe its API and open the profile found, to confirm)."""
         self.ensure_one()
         spec = SOURCES[self.kind]
+        if spec.reads_export:
+            return self._connect_export()
+        if not self.url or not self.api_key:
+            raise UserError(self.env._("Give the API URL and the API key of the source."))
         if spec.probe:
             return self._connect_probed()
         config = ClientConfig(url=self.url, key=self.api_key, rate_limit=spec.defaults.rate_limit,
@@ -83,6 +92,16 @@ class CrmMigrationSetup(models.TransientModel):
             {"source_id": source.id, "sample_size": self.sample_size})
         return run._open_form()
 
+    def _connect_export(self):
+        """Save the source with the export's files, profile them and show what was found."""
+        if not self.export_file_ids:
+            raise UserError(self.env._("Upload the CSV files of the export (or one zip)."))
+        source = self.env["crm.migration.source"].create({
+            "name": self.name, "kind": self.kind, "fallback_user_id": self.fallback_user_id.id,
+        })
+        source._set_export_files([(a.name, a.raw) for a in self.export_file_ids.sudo()])
+        return self._open_profile(source)
+
     def _connect_probed(self):
         """Save the source, probe its API, and show what was found (nothing when unusable)."""
         source = self.env["crm.migration.source"].create({
@@ -90,9 +109,13 @@ class CrmMigrationSetup(models.TransientModel):
             "api_key": self.api_key, "api_user": self.api_user or False,
             "token_url": self.token_url or False, "fallback_user_id": self.fallback_user_id.id,
         })
+        return self._open_profile(source)
+
+    def _open_profile(self, source):
+        """Profile the source and open it on what was found (nothing when unusable)."""
         probe = source._probe_api()
         if not probe.usable:
             raise UserError(self.env._("Nothing usable was found at %(url)s:\n\n%(found)s",
-                                       url=self.url, found=probe.text))
+                                       url=source.url, found=probe.text))
         return {"type": "ir.actions.act_window", "res_model": "crm.migration.source",
                 "res_id": source.id, "view_mode": "form", "target": "current"}

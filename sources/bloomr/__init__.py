@@ -5,19 +5,24 @@ export.
 The API path: :func:`probe` profiles the API (``profiler.py``) for the admin to confirm;
 :class:`~.client.RestClient` then reads it by that profile. Its objects are in ``crm.py``,
 its custom fields in ``fields.py``; the CSV export reader in ``csv_export.py``.
+
+The CSV path (:data:`CSV_SPEC`): the files of an export are profiled (which file is which
+object, which column which field: ``csv_source.py``) for the admin to confirm, then read
+as the API's records, so that both paths share the schema, the map and the converters.
 """
 from ...mapping.converters import GENERIC, timestamp_at
 from ...mapping.messages import _
 from ...mapping.schema import SourceSchema
 from ...mapping.spec import ApiProbe, Defaults, SourceSpec, UserFields
 from ..errors import InvalidConfiguration
-from . import activities, crm, fields
+from . import activities, crm, csv_source, fields
 from .client import RestClient
 from .profile import ApiProfile, Credentials
 from .profiler import profile_api, render_profile
 
 RATE_LIMIT = 60  # requests a minute: the profiler's default of one a second
 PAGE_CAP = 100
+NOT_EXPORTED = ("files",)  # the CSV export carries no files
 
 SCHEMA = SourceSchema("bloomr", "Bloomr", crm.ENTITIES + activities.ENTITIES + crm.METADATA,
                       crm.OBJECTS + activities.OBJECTS, prefix="x_bloomr_cf_",
@@ -82,4 +87,34 @@ SPEC = SourceSpec(
     sandbox="sandbox.bloomr",
     probe=probe,
     odoo_parts=_odoo_parts,
+)
+
+
+CSV_SCHEMA = SourceSchema(
+    "bloomr-csv", "Bloomr (CSV export)",
+    tuple(entity for entity in SCHEMA.entities if entity.name not in NOT_EXPORTED),
+    tuple(obj for obj in SCHEMA.objects if obj.entity not in NOT_EXPORTED),
+    prefix=SCHEMA.prefix, metadata=crm.METADATA)
+
+CSV_SPEC = SourceSpec(
+    kind="bloomr-csv",
+    label="Bloomr (CSV export)",
+    schema=CSV_SCHEMA,
+    defaults=Defaults(url="file:bloomr-export", rate_limit=0, page_size=500, page_cap=5000),
+    make_client=csv_source.ExportClient,
+    record_key=record_key,
+    updated_at=SPEC.updated_at,
+    users=SPEC.users,
+    converters=CONVERTERS,
+    custom_fields=SPEC.custom_fields,
+    row_value=fields.row_value,
+    paging="offset",
+    key_label="No key",
+    key_help=_("A Bloomr export is read from its CSV files (several files, or one zip): "
+               "they are profiled (which file is which object, which column which field) "
+               "and the profile confirmed before any record is read."),
+    sandbox="sandbox.bloomr",
+    probe=csv_source.probe,
+    odoo_parts=_odoo_parts,
+    reads_export=True,
 )

@@ -1,14 +1,23 @@
 # pylint: disable=prefer-env-translation  # pure code without Odoo: _ marks templates Odoo translates when it logs them
 """Bloomr's history: calls (OCA ``crm.phonecall`` when installed, else internal notes with
-their duration and outcome) and meetings (calendar events with their attendees)."""
+their duration and outcome), meetings (calendar events with their attendees), e-mails
+(threaded e-mail messages), tasks (activities while open, "done" messages once done) and
+files (attachments of their record).
+
+E-mails, tasks and files are loaded by the Ploomes history loaders' machinery (authors,
+partners of e-mail addresses, activities that become messages, downloads); the converters
+of e-mail senders are Ploomes' own."""
+from ..ploomes.activities import convert_email_author, email_addresses
 from ...mapping.converters import Converters, is_empty
 from ...mapping.messages import _
 from ...mapping.schema import Entity, SourceField as F, SourceObject
 
 CONVERTERS = Converters()
 converter = CONVERTERS.register
+converter("email_author")(convert_email_author)
 
-ENTITIES = (Entity("calls"), Entity("meetings"))
+ENTITIES = (Entity("calls"), Entity("meetings"), Entity("emails"), Entity("tasks"),
+            Entity("files"))
 
 #: Bloomr call outcomes as OCA crm_phonecall states.
 CALL_STATES = {"answered": "done", "connected": "done", "no_answer": "cancel", "busy": "cancel",
@@ -56,6 +65,59 @@ MEETING_FIELDS = (
     F("deal_id", "Deal", "Negócio", "reference", "opportunity_id", "ref", {"entity": "deals"}),
 )
 
+RECORD_NOTE = "On its deal, else on its contact; one that belongs to neither is not loaded."
+
+
+def _record_field(target, fills):
+    return F("deal_id", "Deal or contact", "Negócio ou contato", "reference", target,
+             "history_record", {"entity": "deals", "contact_path": "contact_id",
+                                "fills": list(fills)}, required=True, note=RECORD_NOTE)
+
+
+def _created_field():
+    return F("created_at", "Created on", "Criado em", "datetime", "create_date", "datetime",
+             note="The original creation date replaces the migration date.")
+
+
+EMAIL_FIELDS = (
+    _record_field("model", ("res_id",)),
+    F("subject", "Subject", "Assunto", "string", "subject", "text",
+      note="E-mails of one thread (thread_id) on one record answer the thread's first "
+           "e-mail (parent_id); each e-mail has a Message-ID of its own."),
+    F("body_html", "Body", "Corpo", "text", "body", "html"),
+    F("sent_at", "Sent on", "Enviado em", "datetime", "date", "datetime", required=True),
+    F("from", "From", "De", "string", "author_id", "email_author", {"fills": ["email_from"]},
+      note="A sender address unknown to Odoo becomes a contact named by the address."),
+    F("to", "To and Cc", "Para e Cc", "string", "partner_ids", "email_recipients",
+      {"cc_path": "cc"}, note="Recipient addresses unknown to Odoo become contacts named by "
+                              "the address."),
+    _created_field(),
+)
+
+TASK_FIELDS = (
+    _record_field("res_model", ("res_id", "res_model_id")),
+    F("title", "Title", "Título", "string", "summary", "text",
+      note="Open tasks become To-Do activities; done ones the message Odoo posts when an "
+           "activity is marked done, dated at the task's last update (Bloomr keeps no "
+           "completion date) and written by its assignee."),
+    F("notes", "Notes", "Observações", "text", "note", "html"),
+    F("due_date", "Due date", "Vencimento", "date", "date_deadline", "plain_date",
+      required=True),
+    F("assignee_id", "Assignee", "Responsável", "user", "user_id", "user",
+      note="Odoo activities need a user: the assignee's, else the fallback owner; without "
+           "either the task is held back."),
+    _created_field(),
+)
+
+FILE_FIELDS = (
+    F("name", "File name", "Nome do arquivo", "string", "name", "name",
+      {"placeholder": "Bloomr file"}, required=True,
+      note="On the contact, company or deal it belongs to; its bytes are downloaded and "
+           "their size checked against the size Bloomr gives."),
+    F("content_type", "Content type", "Tipo de conteúdo", "string", "mimetype", "direct",
+      note="Read from the bytes; the declared type only refines plain text."),
+)
+
 OBJECTS = (
     SourceObject("calls", "calls", "Calls", "Ligações", "crm.phonecall", 80,
                  fields=PHONECALL_FIELDS, requires=("crm_phonecall",),
@@ -65,7 +127,19 @@ OBJECTS = (
                  loader="crm.migration.loader.bloomr.call.note"),
     SourceObject("meetings", "meetings", "Meetings", "Reuniões", "calendar.event", 90,
                  fields=MEETING_FIELDS, loader="crm.migration.loader.bloomr.meeting"),
+    # E-mails before calls and meetings: the partners they make for addresses unknown to
+    # Odoo are there when meetings look their attendees up by address, on every run alike.
+    SourceObject("emails", "emails", "E-mails", "E-mails", "mail.message", 75,
+                 fields=EMAIL_FIELDS, defaults={"message_type": "email"},
+                 loader="crm.migration.loader.bloomr.email"),
+    SourceObject("tasks", "tasks", "Tasks", "Tarefas", "mail.activity", 110,
+                 fields=TASK_FIELDS, loader="crm.migration.loader.bloomr.task"),
+    SourceObject("files", "files", "Files", "Arquivos", "ir.attachment", 120,
+                 fields=FILE_FIELDS, loader="crm.migration.loader.bloomr.file"),
 )
+
+#: The entity of a file's ``owner_object``.
+FILE_OWNERS = {"contact": "contacts", "company": "companies", "deal": "deals"}
 
 
 def minutes(seconds):
@@ -92,16 +166,17 @@ def convert_mapped(value, line, record, ctx):
 
 @converter("history_record")
 def convert_history_record(value, line, record, ctx):
-    """The record a note goes on: its deal, else its contact (``model`` and ``res_id``)."""
+    """The record a history item goes on: its deal, else its contact (its model in
+    ``line.target``, its id in ``res_id``)."""
     for key, entity, model in ((value, "deals", "crm.lead"),
                                (ctx.value_at(record, line.params["contact_path"]), "contacts",
                                 "res.partner")):
         res_id = None if is_empty(key) else ctx.resolve(entity, key)
         if res_id:
-            return {"model": model, "res_id": res_id}
+            return {line.target: model, "res_id": res_id}
     ctx.problem("no_record", _("Neither its deal nor its contact was migrated: not loaded."),
                 "error")
-    return {"model": False, "res_id": False}
+    return {line.target: False, "res_id": False}
 
 
 @converter("user_partner")
@@ -120,4 +195,31 @@ def convert_attendees(value, line, record, ctx):
             "contact_id") else ctx.partner_by_email(attendee.get("email"))
         if res_id:
             ids.add(res_id)
+    return {line.target: [(6, 0, sorted(ids))]}
+
+
+def address_list(value):
+    """The addresses of a list of them (the API's) or of one header (a CSV cell)."""
+    items = value if isinstance(value, (list, tuple)) else [value]
+    return [address for item in items for _name, address in email_addresses(item)]
+
+
+def file_owner(payload):
+    """(entity, source id) of the record a file belongs to, or (None, None)."""
+    entity = FILE_OWNERS.get(str(payload.get("owner_object") or "").strip().lower())
+    key = payload.get("owner_id")
+    return (entity, key) if entity and not is_empty(key) else (None, None)
+
+
+@converter("email_recipients")
+def convert_email_recipients(value, line, record, ctx):
+    """The ``to`` and ``params["cc_path"]`` addresses as recipient partners (a contact named
+    by the address for one unknown to Odoo)."""
+    ids = set()
+    for address in address_list(value) + address_list(ctx.value_at(record, line.params["cc_path"])):
+        partner_id = ctx.partner_for_email(address)
+        if partner_id:
+            ids.add(partner_id)
+        else:
+            ctx.problem("invalid_email", _("Invalid recipient %(value)r: left out."), value=address)
     return {line.target: [(6, 0, sorted(ids))]}

@@ -13,9 +13,10 @@ import zipfile
 import zlib
 from dataclasses import dataclass
 from io import BytesIO
-from pathlib import Path, PurePosixPath
+from pathlib import PurePosixPath
 
 from ...mapping.messages import _
+from ..files import path_entries
 from .csv_objects import ObjectGuess, propose_objects
 from .csv_records import ExportFile, Problem, Row, read_file
 
@@ -46,16 +47,9 @@ class Export:
 def read_export(source):
     """The :class:`Export` of a directory, a zip or CSV path, or ``(name, bytes)`` pairs."""
     problems = []
-    entries = _path_entries(Path(source)) if isinstance(source, (str, os.PathLike)) else source
+    entries = path_entries(source) if isinstance(source, (str, os.PathLike)) else source
     files = tuple(read_file(name, data) for name, data in _csv_entries(entries, problems))
     return Export(files, tuple(problems))
-
-
-def _path_entries(path):
-    if not path.is_dir():
-        return [(path.name, path.read_bytes())]
-    return [(file.relative_to(path).as_posix(), file.read_bytes())
-            for file in sorted(path.rglob("*")) if file.is_file()]
 
 
 def _csv_entries(entries, problems):

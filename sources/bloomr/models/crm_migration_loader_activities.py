@@ -1,0 +1,212 @@
+"""Loaders of Bloomr's e-mails, tasks and files, on the Ploomes history loaders: their
+authors, partners of e-mail addresses, activities that become messages, downloads."""
+from collections import defaultdict
+
+from odoo import models
+
+from ....mapping.converters import is_empty
+from ....mapping.transform import Problem
+from ....models.crm_migration_loader import Target, sniffed_mimetype
+from ...errors import SourceError
+from ...ploomes.activities import utc_string
+from ..activities import address_list, file_owner
+
+#: Message-ID of a migrated Bloomr e-mail: stable across runs, one per e-mail and source.
+MESSAGE_ID = "<bloomr.{source}.{key}@crm-migration>"
+
+
+class CrmMigrationLoaderBloomrHistoryMixin(models.AbstractModel):
+    """What the Bloomr history loaders share: Bloomr's contacts, where the Ploomes history
+    prefetches its own."""
+
+    _name = "crm.migration.loader.bloomr.history"
+    _inherit = "crm.migration.loader.history"
+    _description = "Migration Loader: Bloomr History"
+
+    def _references(self, ctx, lines, payloads):
+        refs = super()._references(ctx, lines, payloads)
+        refs["contacts"].update(refs.pop("Contacts", ()))
+        return refs
+
+
+class CrmMigrationLoaderBloomrEmail(models.AbstractModel):
+    """E-mails: messages of type e-mail by their sender's partner, to their recipients;
+    those of one thread on one record answer the thread's first e-mail."""
+
+    _name = "crm.migration.loader.bloomr.email"
+    _inherit = ["crm.migration.loader.email", "crm.migration.loader.bloomr.history"]
+    _description = "Migration Loader: Bloomr E-mails"
+
+    def _transform(self, ctx, obj, lines, staged):
+        ctx.prefetch_addresses([address for payload in ctx.payloads(staged).values()
+                                for field in ("from", "to", "cc")
+                                for address in address_list(payload.get(field))])
+        return super()._transform(ctx, obj, lines, staged)
+
+    def _shape(self, ctx, obj, payload, values):
+        values["message_id"] = MESSAGE_ID.format(source=ctx.source.id, key=payload.get("id"))
+        return super()._shape(ctx, obj, payload, values)
+
+    def _after_load(self, ctx, phase, obj, items):
+        """Thread the e-mails of the batch's threads, those of earlier batches included: on
+        each record, a thread's first e-mail (by date) starts it, the others answer it."""
+        source = phase.run_id.source_id
+        threads = {ctx.payload_of(rec).get("thread_id") for rec, *_rest in items} - {None, ""}
+        rows = self.env["crm.migration.record"]._payloads_with(source, obj.entity, "thread_id",
+                                                               threads)
+        bound = self.env["crm.migration.identity"]._resolve(
+            source, obj.identity_entity, [key for key, _payload in rows])
+        messages = self.env["mail.message"].browse(
+            [res_id for model, res_id in bound.values() if model == "mail.message"]).exists()
+        by_id = {message.id: message for message in messages}
+        groups = defaultdict(list)
+        for key, payload in rows:
+            message = by_id.get(bound.get(key, (None, None))[1])
+            if message:
+                groups[(payload["thread_id"], message.model, message.res_id)].append(message)
+        old = {}
+        for thread in groups.values():
+            first = min(thread, key=lambda message: (message.date, message.id))
+            for message in thread:
+                parent = first if message != first else message.browse()
+                if message.parent_id != parent:
+                    old[message.id] = {"parent_id": message.parent_id.id}
+                    message.parent_id = parent
+        self.env["crm.migration.journal"]._log(phase.run_id, phase.key, "write", obj.model, old)
+
+
+class CrmMigrationLoaderBloomrTask(models.AbstractModel):
+    """Tasks: open ones become To-Do activities of their assignee (else the fallback owner),
+    done ones the message Odoo posts when an activity is marked done."""
+
+    _name = "crm.migration.loader.bloomr.task"
+    _inherit = ["crm.migration.loader.task", "crm.migration.loader.bloomr.history"]
+    _description = "Migration Loader: Bloomr Tasks"
+
+    def _todo_type(self):
+        """Odoo's To-Do activity type, else its first generic one."""
+        return self.env.ref("mail.mail_activity_data_todo", raise_if_not_found=False) or \
+            self.env["mail.activity.type"].search([("res_model", "=", False)], limit=1)
+
+    def _shape(self, ctx, obj, payload, values):
+        if not values.get("res_id"):
+            return Target(None, values)
+        values["activity_type_id"] = self._todo_type().id
+        if payload.get("done"):
+            return self._done_message(ctx, payload, values)
+        if not values.get("user_id"):
+            ctx.problem("no_assignee", self.env._(
+                "Odoo activities need a user: held back until its assignee is matched to an "
+                "Odoo user (or a fallback owner is set)."), "error")
+            return Target(None, values)
+        if not ctx.dry_run:
+            values["res_model_id"] = self.env["ir.model"]._get_id(values.pop("res_model"))
+        return Target("mail.activity", values)
+
+    def _done_message(self, ctx, payload, values):
+        """A done task: the 'done' message of a To-Do activity, written by its assignee and
+        dated at its last update (Bloomr keeps no completion date)."""
+        when = next((payload[key] for key in ("updated_at", "created_at")
+                     if not is_empty(payload.get(key))), None)
+        if when is None:
+            ctx.problem("no_date", self.env._("Done, but without any date."), "error")
+            return Target(None, values)
+        # it is assigned to no one in Odoo: what the map's user line said does not apply
+        ctx.problems = [problem for problem in ctx.problems if problem.field != "assignee_id"]
+        if ctx.dry_run:
+            return Target("mail.message", values)
+        assignee = payload.get("assignee_id")
+        author_id, email_from = ctx.author(assignee) if not is_empty(assignee) else (None, None)
+        model = values.pop("res_model")
+        activity = self.env["mail.activity"].new({
+            "res_model_id": self.env["ir.model"]._get_id(model), "res_id": values["res_id"],
+            **{name: values.get(name) or False for name in ("activity_type_id", "summary", "note")}})
+        body = self.env["ir.qweb"]._render("mail.message_activity_done", {
+            "activity": activity, "feedback": False, "display_assignee": False,  # its author
+        }, minimal_qcontext=True)
+        when = utc_string(when)
+        return Target("mail.message", {
+            "model": model, "res_id": values["res_id"], "body": body, "date": when,
+            "create_date": when, "author_id": author_id or False,
+            "email_from": email_from or False, "message_type": "notification",
+            "subtype_id": self.env.ref("mail.mt_activities").id,
+            "mail_activity_type_id": values["activity_type_id"] or False,
+        })
+
+
+class CrmMigrationLoaderBloomrFile(models.AbstractModel):
+    """Files: downloaded and stored on the contact, company or deal they belong to, their
+    size checked against the one Bloomr gives."""
+
+    _name = "crm.migration.loader.bloomr.file"
+    _inherit = ["crm.migration.loader.attachment", "crm.migration.loader.bloomr.history"]
+    _description = "Migration Loader: Bloomr Files"
+
+    def _transform(self, ctx, obj, lines, staged):
+        if not ctx.dry_run:  # the records the batch's files belong to, resolved at once
+            owners = defaultdict(list)
+            for payload in ctx.payloads(staged).values():
+                entity, key = file_owner(payload)
+                owners[entity].append(key)
+            for entity, keys in owners.items():
+                if entity:
+                    ctx.prefetch(entity, keys)
+        return super()._transform(ctx, obj, lines, staged)
+
+    def _shape(self, ctx, obj, payload, values):
+        entity, key = file_owner(payload)
+        if not entity:
+            ctx.problem("no_owner", self.env._("It belongs to no record."), "error")
+            return Target(None, values)
+        if ctx.dry_run:
+            return Target(obj.model, values)
+        model, res_id = ctx.record_of(entity, key)
+        if not model:
+            ctx.problem("owner_not_loaded", self.env._(
+                "%(entity)s %(key)s was not loaded: there is nothing to attach it to.",
+                entity=entity, key=key), "error")
+            return Target(None, values)
+        values.update(res_model=model, res_id=res_id)
+        return Target(obj.model, values)
+
+    def _prepare(self, phase, model, to_create, to_update):
+        """Download the files of new attachments and of those whose size changed."""
+        client = phase.run_id.source_id._client()
+        failed, ready_create, ready_update = [], [], []
+        for rec, values, problems in to_create:
+            message = self._download(client, rec.payload, values, problems)
+            if message:
+                failed.append((rec, problems, "download_failed", message, "error"))
+            else:
+                ready_create.append((rec, values, problems))
+        for rec, values, problems, record in to_update:
+            message = None
+            if rec.payload.get("size") != record.file_size:
+                message = self._download(client, rec.payload, values, problems)
+            else:
+                values.pop("mimetype", None)  # read from its bytes when they were downloaded
+            if message:
+                failed.append((rec, problems, "download_failed", message, "error"))
+            else:
+                ready_update.append((rec, values, problems, record))
+        return ready_create, ready_update, failed
+
+    def _download(self, client, payload, values, problems):
+        """Put the file's bytes in ``values["raw"]``; return why it failed, or None."""
+        if is_empty(payload.get("url")):
+            return self.env._("It has no download URL.")
+        try:
+            data = client.download(payload["url"])
+        except SourceError as exc:
+            return self.env._("The file could not be downloaded: %s", exc)
+        expected = payload.get("size")
+        if expected is not None and expected != len(data):
+            problems.append(Problem("size_mismatch", self.env._(
+                "Bloomr announced %(expected)s bytes, %(actual)s were downloaded.",
+                expected=expected, actual=len(data))))
+        values["raw"] = data
+        values["mimetype"] = sniffed_mimetype(data, payload.get("content_type"))
+        return None
+
+    def _after_load(self, ctx, phase, obj, items):
+        """Files belong to records, never to messages (the Ploomes attachments' case)."""
