@@ -223,7 +223,7 @@ class TestCliKeyOptions(CliCase):
         url = "http://127.0.0.1:9"  # nothing is sent: the options are refused first
         path = self.key_file("Zq8forged\x01key\n")
         cases = [
-            ((), {}, "one of the arguments --key/--token/--password --key-file --key-env is required"),
+            ((), {}, "is read through its API: pass --url and its key (--key, --key-file or --key-env)"),
             (("--key", "k", "--key-file", path), {}, "not allowed with"),
             (("--key-env", "CRM_MIGRATION_TEST_UNSET"), {}, "CRM_MIGRATION_TEST_UNSET is not set"),
             (("--key-env", "CRM_MIGRATION_TEST_KEY"), {"CRM_MIGRATION_TEST_KEY": "Zq8forged\r\nX: 1"},
