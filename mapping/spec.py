@@ -137,6 +137,9 @@ class UserFields:
     email: Callable[[dict], str]
     suspended: Callable[[dict], bool] = lambda payload: False
     owner_column: str = None                    # top-level column of a record naming its owner
+    role: Callable[[dict], str] = lambda payload: None    # the user's role, as the source names it
+    #: The Odoo sales rights proposed for that role: "own", "all", "admin" or None.
+    sales_access: Callable[[dict], str] = lambda payload: None
 
 
 @dataclass(frozen=True)

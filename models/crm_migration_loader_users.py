@@ -21,8 +21,11 @@ class CrmMigrationLoaderUsers(models.AbstractModel):
         for rec in staged:
             payload = rec.payload
             values = {"name": fields.name(payload), "email": fields.email(payload),
-                      "suspended": bool(fields.suspended(payload))}
+                      "suspended": bool(fields.suspended(payload)),
+                      "source_role": fields.role(payload) or False}
             match = by_key.get(rec.source_key)
+            if not match or not match.sales_access_applied:
+                values["sales_access"] = fields.sales_access(payload) or False
             if not match or match.method != "manual":
                 user_id = by_email.get(email_normalize(fields.email(payload) or ""), False)
                 values.update(user_id=user_id, method="email" if user_id else False)

@@ -1,5 +1,13 @@
-from odoo import api, fields, models
+from odoo import Command, api, fields, models
+from odoo.exceptions import UserError
 from odoo.tools import email_normalize
+
+#: Proposed sales rights -> the sales_team group that grants them (each implies the one before).
+SALES_GROUPS = {
+    "own": "sales_team.group_sale_salesman",
+    "all": "sales_team.group_sale_salesman_all_leads",
+    "admin": "sales_team.group_sale_manager",
+}
 
 
 class CrmMigrationUserMatch(models.Model):
@@ -23,6 +31,13 @@ class CrmMigrationUserMatch(models.Model):
     record_count = fields.Integer(
         "Records owned", help="Staged records of the source this user owns.", readonly=True,
     )
+    source_role = fields.Char("Role in the source", readonly=True)
+    sales_access = fields.Selection(
+        [("own", "User: own documents only"), ("all", "User: all documents"),
+         ("admin", "Administrator")], "Sales rights",
+        help="Proposed from the user's role in the source; applied to the Odoo user only when "
+             "you apply it (rights are added, never removed).")
+    sales_access_applied = fields.Boolean("Rights applied", readonly=True, copy=False)
 
     _sql_constraints = [
         ("source_key_uniq", "UNIQUE(source_id, source_key)", "A source user is reconciled once."),
@@ -41,7 +56,29 @@ class CrmMigrationUserMatch(models.Model):
     def write(self, vals):
         if "user_id" in vals and "method" not in vals:
             vals["method"] = "manual" if vals["user_id"] else False
-        return super().write(vals)
+        moved = self.browse()
+        if "sales_access_applied" not in vals:
+            moved = self.filtered(lambda match: match.sales_access_applied and (
+                ("user_id" in vals and match.user_id.id != (vals["user_id"] or False))
+                or ("sales_access" in vals and match.sales_access != vals["sales_access"])))
+        result = super().write(vals)
+        if moved:
+            moved.sales_access_applied = False
+        return result
+
+    def action_apply_sales_access(self):
+        """Give each matched Odoo user the sales rights of its line (confirmed by the admin)."""
+        lines = self.filtered("sales_access")
+        missing = lines.filtered(lambda line: not line.user_id or line.user_id.share)
+        if missing:
+            raise UserError(self.env._(
+                "Sales rights go to internal Odoo users only; match or create one first for: "
+                "%(names)s", names=", ".join(missing.mapped(lambda line: line.name or line.email))))
+        for line in lines:
+            group = self.env.ref(SALES_GROUPS[line.sales_access])
+            line.user_id.write({"groups_id": [Command.link(group.id)]})
+        lines.write({"sales_access_applied": True})
+        return True
 
     @api.model
     def _match_by_email(self, emails):
@@ -70,4 +107,5 @@ class CrmMigrationUserMatch(models.Model):
                 "active": not match.suspended,
             })
             match.write({"user_id": user.id, "method": "manual"})
+            match.filtered("sales_access").action_apply_sales_access()
         return True

@@ -199,6 +199,46 @@ class TestBloomrApi(BloomrCase):
         self.assertFalse(self.env["mail.mail"].sudo().search(
             [("model", "=", "calendar.event"), ("res_id", "in", [e.id for e in events.values()])]))
 
+    def test_roles_are_proposed_as_sales_rights_the_admin_applies(self):
+        matches = {m.source_key: m for m in self.source.user_match_ids}
+        expected = {"admin": "admin", "manager": "all", "rep": "own"}
+        users = self.sandbox.records("users")
+        self.assertEqual({u["role"] for u in users}, set(expected))
+        for user in users:
+            match = matches[str(user["id"])]
+            self.assertEqual((match.source_role, match.sales_access, match.sales_access_applied),
+                             (user["role"], expected[user["role"]], False))
+        by_role = {role: next(matches[str(u["id"])] for u in users if u["role"] == role)
+                   for role in expected}
+        rep, manager, admin = by_role["rep"], by_role["manager"], by_role["admin"]
+        portal = new_test_user(self.env, "bloomr_portal", groups="base.group_portal")
+        rep.user_id = portal
+        with self.assertRaisesRegex(UserError, "internal Odoo users only"):
+            rep.action_apply_sales_access()
+        self.assertFalse(rep.sales_access_applied)
+
+        rep.user_id = new_test_user(self.env, "bloomr_rep", groups="base.group_user")
+        manager.user_id = False
+        manager.action_create_user()  # creating the user applies its rights
+        admin.user_id = new_test_user(self.env, "bloomr_admin", groups="base.group_user")
+        admin.sales_access = "all"  # the admin lowers the proposal before applying it
+        (rep | admin).action_apply_sales_access()
+        sales = {key: self.env.ref(f"sales_team.group_sale_{key}")
+                 for key in ("salesman", "salesman_all_leads", "manager")}
+        for match, has in ((rep, "salesman"), (manager, "salesman_all_leads"),
+                           (admin, "salesman_all_leads")):
+            self.assertTrue(match.sales_access_applied)
+            self.assertIn(sales[has], match.user_id.groups_id)
+        self.assertNotIn(sales["salesman_all_leads"], rep.user_id.groups_id)
+        self.assertNotIn(sales["manager"], admin.user_id.groups_id)
+        self.assertEqual(manager.user_id.login, manager.email.lower())
+
+        # matching the users again keeps applied rights; another Odoo user needs them again
+        self.env["crm.migration.loader.users"]._match_all(self.source)
+        self.assertEqual((admin.sales_access, admin.sales_access_applied), ("all", True))
+        admin.user_id = rep.user_id
+        self.assertFalse(admin.sales_access_applied)
+
     def test_a_second_run_changes_nothing(self):
         second = self.migrate()
         for key in CORE[1:]:

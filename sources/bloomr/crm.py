@@ -11,6 +11,7 @@ from datetime import date
 
 from ...mapping.converters import (ConversionError, Converters, convert_date, convert_name,
                                    convert_ref, is_empty)
+from ...mapping.lexicon import fold
 from ...mapping.messages import _
 from ...mapping.schema import Entity, SourceField as F, SourceObject
 
@@ -27,6 +28,18 @@ ENTITIES = (
     Entity("deals"),
 )
 METADATA = (Entity("custom_fields", lookup=True, delta=False),)
+
+#: Words of a Bloomr role -> the Odoo sales rights proposed for it (else own documents).
+ROLE_ACCESS = ((("admin", "owner", "dono"), "admin"),
+               (("manager", "gerente", "gestor", "leader", "supervis"), "all"))
+
+
+def sales_access(user):
+    """The Odoo sales rights proposed for a Bloomr user's role, for the admin to confirm."""
+    role = fold(user.get("role") or "")
+    if not role:
+        return None
+    return next((access for words, access in ROLE_ACCESS if any(w in role for w in words)), "own")
 
 ADDRESS = (
     F("address.street", "Street", "Logradouro", "string", "street", "street",
