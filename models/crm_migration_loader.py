@@ -694,11 +694,21 @@ class CrmMigrationLoaderPartner(models.AbstractModel):
 
 
 class CrmMigrationLoaderLead(models.AbstractModel):
-    """Deals: the stage's source probability is applied to open deals if the map says so."""
+    """Deals: leads or opportunities by the map's lead rule; the stage's source probability
+    is applied to open deals if the map says so."""
 
     _name = "crm.migration.loader.lead"
     _inherit = "crm.migration.loader"
     _description = "Migration Loader: Opportunities"
+
+    def _transform(self, ctx, obj, lines, staged):
+        result = super()._transform(ctx, obj, lines, staged)
+        lead_type = ctx.run.map_id._lead_rule(obj) if ctx.run.map_id else None
+        if lead_type:
+            payloads = ctx.payloads(staged)
+            for rec, values, _problems in result:
+                values["type"] = lead_type(payloads[rec.id])
+        return result
 
     def _postprocess(self, obj, payload, values):
         stage = self.env["crm.stage"].browse(values.get("stage_id") or [])

@@ -555,6 +555,7 @@ class CrmMigrationMapLine(models.Model):
     _name = "crm.migration.map.line"
     _description = "Migration Field Map Line"
     _order = "map_id, object_sequence, sequence, id"
+    _rec_names_search = ["source_label", "source_path"]
 
     map_id = fields.Many2one("crm.migration.map", required=True, ondelete="cascade", index=True)
     map_state = fields.Selection(related="map_id.state")
@@ -610,6 +611,11 @@ class CrmMigrationMapLine(models.Model):
                 raise ValidationError(self.env._(
                     "%(field)s cannot link to %(model)s: a migration never creates records "
                     "there.", field=line.source_label or line.source_path, model=relation))
+
+    @api.depends("object_label", "source_label", "source_path")
+    def _compute_display_name(self):
+        for line in self:
+            line.display_name = f"{line.object_label}: {line.source_label or line.source_path}"
 
     @api.depends("source_path", "map_id.source_id.kind")
     def _compute_custom(self):

@@ -24,3 +24,4 @@ from . import test_bloomr_csv
 from . import test_bloomr_history
 from . import test_crash_matrix
 from . import test_custom_field_files
+from . import test_lead_rule
