@@ -25,3 +25,4 @@ from . import test_bloomr_history
 from . import test_crash_matrix
 from . import test_custom_field_files
 from . import test_lead_rule
+from . import test_bloomr_delta
