@@ -1,4 +1,7 @@
 """Workflow automations cannot move: each one is written up with how to rebuild it."""
+import csv
+import io
+
 from .common import SandboxCase
 
 
@@ -33,6 +36,13 @@ class TestWorkflowAudit(SandboxCase):
             "crm_migration.report_workflow_audit_document", audit.ids)[0].decode()
         for automation in automations:
             self.assertIn(automation["Name"], html)
+
+        self.assertTrue(self.source.reads_workflows)
+        self.assertFalse(any(audit.mapped("written_by_hand")))
+        rows = list(csv.reader(io.StringIO(audit._audit_csv().decode("utf-8-sig"))))
+        self.assertEqual(len(rows), len(automations) + 1)
+        self.assertEqual({row[0] for row in rows[1:]}, set(by_name))
+        self.assertEqual([row[5] for row in rows[1:]], audit.mapped("plan"))
 
         second = self.migrate()
         self.assertEqual(self.phase(second, "automations").created, 0)
