@@ -13,6 +13,7 @@ import threading
 from .app import BloomrSandbox
 from .auth import STYLES as AUTH_STYLES
 from .export import DELIMITERS, ENCODINGS, write_export
+from .layout import COLLECTIONS
 from .paging import STYLES as PAGING_STYLES
 
 
@@ -35,7 +36,21 @@ def serve_parser():
     p.add_argument("--rate-limit", type=int, default=60, help="requests per 60 s per credential; 0 = off")
     p.add_argument("--faults", default="", help="e.g. 500=0.05,slow=0.1:5,shift=0.2")
     p.add_argument("--openapi", action="store_true", help="also serve /openapi.json")
+    p.add_argument("--rename", type=_names, default={}, metavar="COLLECTION=NAME,...",
+                   help="serve collections under other names, e.g. contacts=people")
     return p
+
+
+def _names(text):
+    """``contacts=people,deals=opportunities`` -> {collection: name}."""
+    names = {}
+    for pair in filter(None, (part.strip() for part in text.split(","))):
+        collection, sep, name = pair.partition("=")
+        if not sep or collection.strip() not in COLLECTIONS or not name.strip():
+            raise argparse.ArgumentTypeError(
+                f"{pair!r}: expected COLLECTION=NAME with a collection among {', '.join(COLLECTIONS)}")
+        names[collection.strip()] = name.strip()
+    return names
 
 
 def export_parser():
@@ -64,7 +79,7 @@ def serve(argv):
         sandbox = BloomrSandbox(seed=args.seed, scale=args.scale, auth=args.auth, paging=args.paging,
                                 prefix=args.prefix, rate_limit=args.rate_limit, faults=args.faults,
                                 dirt=args.dirt, port=args.port, host=args.host, key_header=args.key_header,
-                                openapi=args.openapi)
+                                openapi=args.openapi, names=args.rename)
     except (ValueError, OSError) as exc:
         print(f"sandbox.bloomr: {exc}", file=sys.stderr)  # pylint: disable=print-used  # CLI error report
         return 2

@@ -49,18 +49,24 @@ def disposition(name):
     return f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(name)}"
 
 
+def served_name(collection, names):
+    """The name ``collection`` is served under (``names``: {collection: other name})."""
+    return (names or {}).get(collection, collection)
+
+
 class BloomrApi:
     """Answers authenticated GET requests on paths below the prefix."""
 
-    def __init__(self, dataset, pager, base_url):
+    def __init__(self, dataset, pager, base_url, names=None):
         self.dataset, self.pager, self.base_url = dataset, pager, base_url
+        self.served = {served_name(name, names): name for name in COLLECTIONS}
 
     def get(self, path, params, shift=0):
         """(Response, whether a shift applied) to ``GET {prefix}{path}`` with ``params`` (a dict)."""
         parts = [unquote(p) for p in path.strip("/").split("/")]
-        if not parts or parts[0] not in COLLECTIONS or len(parts) > 3:
+        if not parts or parts[0] not in self.served or len(parts) > 3:
             return error(404, "not_found", f"No route for {path}."), False
-        collection = parts[0]
+        collection = self.served[parts[0]]
         if len(parts) == 1:
             try:
                 return self._collection(collection, path, params, shift)

@@ -41,7 +41,7 @@ class BloomrSandbox:
 
     def __init__(self, seed=1, scale=100, auth="apikey", paging="page", prefix="/api/v1", rate_limit=60,
                  faults="", dirt=0.0, port=0, host="127.0.0.1", key_header="X-API-Key", openapi=False,
-                 rate_window=60.0, token_ttl=3600.0):
+                 rate_window=60.0, token_ttl=3600.0, names=None):
         self.seed, self.scale = int(seed), int(scale)
         self.prefix = "/" + prefix.strip("/") if prefix.strip("/") else ""
         self.pager = Pager(paging)
@@ -52,7 +52,8 @@ class BloomrSandbox:
         self.base_url = self.root_url + self.prefix
         self.dataset = Dataset(self.seed, self.scale, dirt, self.base_url)
         self.auth = Auth(auth, self.seed, self.dataset.rows("users")[0]["email"], key_header, token_ttl)
-        self.api = BloomrApi(self.dataset, self.pager, self.base_url)
+        self.names = dict(names or {})  # {collection: the name it is served under}
+        self.api = BloomrApi(self.dataset, self.pager, self.base_url, self.names)
         self.openapi_enabled = bool(openapi)
         self.stopping = threading.Event()
         self._counters = Counter()
@@ -119,7 +120,8 @@ class BloomrSandbox:
 
     def openapi(self):
         """The OpenAPI document (served at ``/openapi.json`` when enabled)."""
-        return document(self.dataset, self.auth, self.pager.style, self.base_url, f"{self.root_url}/oauth/token")
+        return document(self.dataset, self.auth, self.pager.style, self.base_url, f"{self.root_url}/oauth/token",
+                        self.names)
 
     def request_log(self):
         """The last API requests (control endpoints excepted), oldest first."""

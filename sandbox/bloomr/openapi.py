@@ -38,15 +38,16 @@ def _parameters(style):
     return params
 
 
-def document(dataset, auth, style, base_url, token_url):
-    """The OpenAPI 3 document of this sandbox."""
+def document(dataset, auth, style, base_url, token_url, names=None):
+    """The OpenAPI 3 document of this sandbox (collections under their ``names``)."""
     paths = {}
     for name in COLLECTIONS:
         ref = {"$ref": f"#/components/schemas/{name}"}
-        paths[f"/{name}"] = {"get": {"summary": f"List {name}", "parameters": _parameters(style),
-                                     "responses": {"200": {"description": f"A page of {name} ({style} paging)"}}}}
+        served = (names or {}).get(name, name)
+        paths[f"/{served}"] = {"get": {"summary": f"List {served}", "parameters": _parameters(style),
+                                       "responses": {"200": {"description": f"A page of {served} ({style} paging)"}}}}
         id_type = "string" if name in PREFIXES else "integer"
-        paths[f"/{name}/{{id}}"] = {"get": {
+        paths[f"/{served}/{{id}}"] = {"get": {
             "summary": f"One {name} record",
             "parameters": [{"name": "id", "in": "path", "required": True, "schema": {"type": id_type}}],
             "responses": {"200": {"description": "The record",

@@ -311,3 +311,19 @@ def test_cli_banner_and_serving():
         proc.send_signal(signal.SIGTERM)
         proc.communicate(timeout=10)
     assert proc.returncode == 0
+
+
+def test_collections_served_under_other_names(make_bloomr):
+    sb, client = make_bloomr(names={"contacts": "people"}, openapi=True)
+    assert client.get("/contacts").status_code == 404
+    first = sb.records("contacts")[0]["id"]
+    assert client.json("/people")["data"][0]["id"] == first
+    assert client.json(f"/people/{first}")["id"] == first
+    paths = requests.get(f"{sb.root_url}/openapi.json", timeout=10).json()["paths"]
+    assert "/people" in paths and "/contacts" not in paths
+
+
+def test_cli_rename_is_checked():
+    proc = _cli("--rename", "contacts", "--port", "0")
+    _out, err = proc.communicate(timeout=30)
+    assert proc.returncode == 2 and "expected COLLECTION=NAME" in err

@@ -142,11 +142,12 @@ class RestClient:
     # -- the engine's protocol -------------------------------------------------------
 
     def collection(self, name):
-        """The profile of a readable collection, or BadRequest."""
+        """The profile of the readable collection read as object ``name``, or BadRequest."""
         collection = self.profile.collection(name)
         if collection is None or not collection.ok:
-            known = ", ".join(c.name for c in self.profile.collections if c.ok)
-            raise BadRequest(f"The API profile has no readable collection {name!r} "
+            known = ", ".join(f"{c.entity} ({c.name})" if c.entity != c.name else c.name
+                              for c in self.profile.collections if c.ok and c.entity)
+            raise BadRequest(f"The API profile has no readable collection read as {name!r} "
                              f"(readable: {known}).")
         return collection
 

@@ -12,6 +12,31 @@ PAGING_STYLES = ("page", "offset", "cursor", "link")
 AUTH_STYLES = ("apikey", "bearer", "oauth", "oauth-refresh", "basic", "session", "none")
 
 
+#: Collection names read as one object: the first name is the object's.
+SYNONYMS = (("contacts", "people", "persons"), ("companies", "accounts", "organizations"),
+            ("deals", "opportunities"), ("users", "members"), ("tags", "labels"),
+            ("custom_fields", "custom-fields", "fields"), ("files", "attachments"))
+
+
+def entity_of(name):
+    """The object a collection named ``name`` is proposed to be read as."""
+    return next((names[0] for names in SYNONYMS if name in names), name)
+
+
+def claim_entities(collections):
+    """Propose each collection as the object its name says; an object is read from one
+    collection only: a readable one first, under the object's own name first."""
+    def rank(collection):
+        names = next((names for names in SYNONYMS if collection.name in names), (collection.name,))
+        return not collection.ok, names.index(collection.name)
+
+    taken = set()
+    for collection in sorted(collections, key=rank):
+        entity = entity_of(collection.name)
+        collection.entity = "" if entity in taken else entity
+        taken.add(entity)
+
+
 @dataclass
 class Credentials:
     """What the admin gives to reach the API (user/password: OAuth client id/secret when
@@ -78,6 +103,11 @@ class CollectionProfile:
     updated_at: str = ""
     delta_param: str = ""        # filters on the update date, "" if none works
     fields: list = field(default_factory=list)  # FieldGuess
+    entity: str = None           # the object its records are read as ("": none; None: as named)
+
+    def __post_init__(self):
+        if self.entity is None:
+            self.entity = entity_of(self.name)
 
     @property
     def ok(self):
@@ -106,9 +136,9 @@ class ApiProfile:
         """Whether the API can be read: an auth style works and a collection answers."""
         return bool(self.auth.style) and any(c.ok for c in self.collections)
 
-    def collection(self, name):
-        """The profile of collection ``name``, or None."""
-        return next((c for c in self.collections if c.name == name), None)
+    def collection(self, entity):
+        """The profile of the collection read as ``entity``, or None."""
+        return next((c for c in self.collections if c.entity == entity), None)
 
     def as_dict(self):
         """JSON-serializable form (``usable`` included for readers, ignored on load)."""

@@ -17,7 +17,7 @@ from ..errors import AuthenticationError, RedirectRefused, SourceUnavailable
 from ..http import Transport, check_base_url, final
 from . import discovery, inference, paging
 from .auth import LOGIN_PATHS, Authenticator, attempts, check_credentials, describe, hints_of
-from .profile import ApiProfile, AuthProfile, CollectionProfile
+from .profile import ApiProfile, AuthProfile, CollectionProfile, claim_entities
 from .render import render_profile
 
 __all__ = ["COLLECTIONS", "profile_api", "render_profile"]
@@ -163,6 +163,7 @@ class Profiler:
         profile.auth = found
         profile.base_url = _join(self.origin_url, self.prefix) if self.prefix else self.origin_url
         profile.collections = self.profile_collections(names, from_doc=bool(doc))
+        claim_entities(profile.collections)
         found.account_path = discovery.account_path(doc) if doc else self.account_path()
         self.fill_paging(profile.collections)
         self.guess_fields(profile.collections)

@@ -14,11 +14,17 @@ def _paging(collection):
     return text
 
 
+def _name(collection):
+    if collection.entity == collection.name:
+        return collection.name
+    return f"{collection.name} (read as {collection.entity or 'nothing: not read'})"
+
+
 def _collection(collection):
     if not collection.ok:
-        return [f"{collection.name}: HTTP {collection.status}"]
+        return [f"{_name(collection)}: HTTP {collection.status}"]
     count = "?" if collection.total is None else f"{collection.total:,}"
-    head = [f"{collection.name}: {count} records", f"paging {_paging(collection)}",
+    head = [f"{_name(collection)}: {count} records", f"paging {_paging(collection)}",
             f"key {collection.record_key or '?'}",
             f"updated {collection.updated_at or '?'}"]
     if collection.delta_param:

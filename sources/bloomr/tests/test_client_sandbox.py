@@ -6,7 +6,7 @@ from datetime import datetime, timedelta
 import pytest
 from crm_migration.mapping.spec import ClientConfig
 from crm_migration.sources.bloomr.client import RestClient
-from crm_migration.sources.bloomr.profiler import profile_api
+from crm_migration.sources.bloomr.profiler import profile_api, render_profile
 from crm_migration.sources.errors import (
     AuthenticationError,
     BadRequest,
@@ -83,7 +83,7 @@ def test_delta_without_a_filter_is_refused_clearly(profiled):
 
 def test_an_unknown_collection_is_a_bad_request(profiled):
     sb, profile, _lines = profiled("apikey", "page")
-    with pytest.raises(BadRequest, match="no readable collection 'invoices'"):
+    with pytest.raises(BadRequest, match="no readable collection read as 'invoices'"):
         client_for(sb, profile).read_page("invoices")
 
 
@@ -153,3 +153,19 @@ def test_downloads_a_file_and_refuses_other_hosts(profiled):
     small = RestClient(profile, credentials_of(sb), config(), max_download_bytes=10)
     with pytest.raises(DownloadRefused, match="larger than the 10 bytes"):
         small.download(record["url"])
+
+
+def test_collections_under_other_names_are_read_as_their_objects(make_sandbox):
+    sb = make_sandbox(names={"contacts": "people", "companies": "organizations"}, openapi=False)
+    profile = profile_api(sb.base_url, credentials_of(sb), rate=0)
+    by_name = {c.name: c for c in profile.collections}
+    assert "contacts" not in by_name and "companies" not in by_name
+    assert (by_name["people"].entity, by_name["organizations"].entity) == ("contacts", "companies")
+    assert by_name["deals"].entity == "deals"
+    assert "people (read as contacts): 30 records" in render_profile(profile)
+    client = client_for(sb, profile)
+    assert [r["id"] for r in read_all(client, "contacts")] == [r["id"] for r in sb.records("contacts")]
+    # a collection read as nothing is not read; reading it as another object is the admin's call
+    by_name["people"].entity = ""
+    with pytest.raises(BadRequest, match="no readable collection read as 'contacts'"):
+        client.read_page("contacts")

@@ -10,6 +10,7 @@ from crm_migration.sources.bloomr.profile import (
     AuthProfile,
     CollectionProfile,
     Credentials,
+    claim_entities,
 )
 from crm_migration.sources.errors import InvalidConfiguration, RedirectRefused
 
@@ -128,3 +129,15 @@ def test_redirects_and_next_links_to_another_origin_are_refused(json_server):
                         Credentials(key=KEY), config())
     with pytest.raises(RedirectRefused, match="another host"):
         linked.read_page("deals", "https://evil.example.com/deals?page=2")
+
+
+def test_each_object_is_claimed_by_one_collection():
+    collections = [CollectionProfile("people", "people", 200), CollectionProfile("accounts", "accounts", 403),
+                   CollectionProfile("organizations", "organizations", 200),
+                   CollectionProfile("contacts", "contacts", 200), CollectionProfile("notes", "notes", 200)]
+    claim_entities(collections)
+    assert [c.entity for c in collections] == ["", "", "companies", "contacts", "notes"]
+    stored = ApiProfile("https://x.test", collections=collections).as_dict()
+    assert ApiProfile.from_dict(stored).collection("companies").name == "organizations"
+    del stored["collections"][0]["entity"]  # a profile stored before collections had objects
+    assert ApiProfile.from_dict(stored).collections[0].entity == "contacts"
