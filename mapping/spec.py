@@ -162,6 +162,10 @@ class SourceSpec:
     key_help: str = ""
     sandbox: str = None                         # ``python -m <sandbox>`` serves a local copy
     probe: Callable[[ClientConfig], ApiProbe] = None  # sources without API docs: profiled first
+    #: The probed profile as rows the admin edits (one a collection), and the profile with
+    #: the edited rows (an ApiProbe; InvalidConfiguration when it cannot be read so).
+    profile_rows: Callable[[dict], list] = None
+    edit_profile: Callable[[dict, list], ApiProbe] = None
     reads_export: bool = False                  # read from uploaded files, not an API
     odoo_parts: Callable[[], None] = None       # imports the plugin's Odoo models (the addon calls it)
 

@@ -2,6 +2,7 @@ from . import crm_migration_source
 from . import crm_migration_source_retention
 from . import crm_migration_source_probe
 from . import crm_migration_source_export
+from . import crm_migration_source_collection
 from . import crm_migration_source_workflows
 from . import crm_migration_record
 from . import crm_migration_identity

@@ -26,4 +26,5 @@ from . import test_crash_matrix
 from . import test_custom_field_files
 from . import test_lead_rule
 from . import test_bloomr_delta
+from . import test_bloomr_profile_edit
 from . import test_workflow_audit_template

@@ -15,7 +15,7 @@ from ...mapping.messages import _
 from ...mapping.schema import SourceSchema
 from ...mapping.spec import ApiProbe, Defaults, SourceSpec, UserFields
 from ..errors import InvalidConfiguration
-from . import activities, crm, csv_source, fields
+from . import activities, crm, csv_source, fields, profile_edit
 from .client import RestClient
 from .profile import ApiProfile, Credentials
 from .profiler import profile_api, render_profile
@@ -87,6 +87,8 @@ SPEC = SourceSpec(
                "OAuth2 client secret) and its profile confirmed before any record is read."),
     sandbox="sandbox.bloomr",
     probe=probe,
+    profile_rows=profile_edit.profile_rows,
+    edit_profile=profile_edit.edit_profile,
     odoo_parts=_odoo_parts,
 )
 
