@@ -447,12 +447,13 @@ class CrmMigrationMap(models.Model):
                                            and (l.target_field or "").startswith("x_")):
             by_model.setdefault(line.target_model, []).append(line.target_field)
         views = self.env["ir.ui.view"].sudo()
+        shown_when = self._fields_shown_when()
         for model, names in by_model.items():
             parent = self.env.ref(FORM_VIEWS.get(model, ""), raise_if_not_found=False)
             if not parent:
                 continue
             key = f"crm_migration.migrated_fields_{self.source_id.id}_{model.replace('.', '_')}"
-            arch = self._migrated_fields_arch(sorted(set(names)))
+            arch = self._migrated_fields_arch(model, sorted(set(names)), shown_when)
             view = views.search([("key", "=", key)], limit=1)
             if view:
                 if view.arch_db != arch:
@@ -463,8 +464,31 @@ class CrmMigrationMap(models.Model):
                                  "mode": "extension", "arch_db": arch, "priority": 90})
             self.env["crm.migration.journal"]._log(run, "provision", "create", "ir.ui.view", view.ids)
 
-    def _migrated_fields_arch(self, names):
-        fields_xml = "".join(f'<field name="{name}"/>' for name in names)
+    def _fields_shown_when(self):
+        """{(model, x_ field): {boolean field: value}} of the fields only objects sharing
+        those defaults write (a company-only field: is_company True), to show them on
+        those records' forms only."""
+        schema = self.source_id._schema()
+        common = {}
+        for line in self.line_ids.filtered(lambda l: l.action != "skip" and l._applies()):
+            obj = schema.object(line.object_key)
+            model = self.env[obj.model]
+            flags = {name: value for name, value in (obj.defaults or {}).items()
+                     if isinstance(value, bool) and model._fields.get(name, None) is not None
+                     and model._fields[name].type == "boolean"}
+            names = [line.target_field] + [name for name, _t, _l in (line.params or {}).get("new_fields", ())]
+            for name in filter(None, names):
+                key = (obj.model, name)
+                common[key] = flags if key not in common else {
+                    flag: value for flag, value in common[key].items() if flags.get(flag) is value}
+        return common
+
+    def _migrated_fields_arch(self, model, names, shown_when):
+        def invisible(name):
+            flags = shown_when.get((model, name)) or {}
+            expr = " or ".join(f"not {flag}" if value else flag for flag, value in sorted(flags.items()))
+            return f' invisible="{expr}"' if expr else ""
+        fields_xml = "".join(f'<field name="{name}"{invisible(name)}/>' for name in names)
         title = self.env._("Migrated fields")
         return (f'<data><xpath expr="//sheet/notebook" position="inside">'
                 f'<page string="{title}" name="crm_migration_fields">'
