@@ -16,17 +16,17 @@ def _entities(_model):
 
 
 class CrmMigrationSourceCollection(models.Model):
-    """One collection of a probed API as the admin reviews it: the object its records are
-    read as and how it is paged. The edits go into the source's API profile when it is
-    confirmed; its address and the auth stay the probe's."""
+    """One collection of a probed API (or one file of an export) as the admin reviews it:
+    the object its records are read as and how it is paged. The edits go into the source's
+    profile when it is confirmed; its address and the auth stay the probe's."""
 
     _name = "crm.migration.source.collection"
-    _description = "Probed API Collection"
+    _description = "Profiled Collection or File"
     _order = "source_id, sequence, id"
 
     source_id = fields.Many2one("crm.migration.source", required=True, ondelete="cascade", index=True)
     sequence = fields.Integer(readonly=True)
-    name = fields.Char("Collection", required=True, readonly=True)
+    name = fields.Char("Collection or file", required=True, readonly=True)
     path = fields.Char(readonly=True)
     status = fields.Integer("HTTP status", readonly=True)
     total = fields.Integer("Records", readonly=True)

@@ -174,6 +174,26 @@ class TestBloomrCsvFaults(SourceCase):
         lost = sum(1 for file, _l, _k in faults if file == "contacts.csv")
         self.assertEqual(extracted.done, len(contacts) - lost)
 
+    def test_the_admin_says_which_file_holds_an_object_its_name_does_not_say(self):
+        files = export_bytes(5, 30, "utf-8", ",")
+        files["relatorio_2.csv"] = files.pop("contacts.csv")
+        self.source._set_export_files(sorted(files.items()))
+        self.source.action_probe_api()
+        rows = {row.name: row for row in self.source.collection_ids}
+        self.assertEqual(rows["deals.csv"].entity, "deals")
+        rows["relatorio_2.csv"].entity = False
+        self.source.action_confirm_api_profile()
+        self.assertIn("relatorio_2.csv: not read", self.source.api_profile_text)
+        rows["relatorio_2.csv"].entity = "contacts"
+        self.assertEqual(self.source.api_profile_state, "usable")
+        self.source.action_confirm_api_profile()
+        self.assertIn("relatorio_2.csv: contacts", self.source.api_profile_text)
+        self.assertIn("ID da empresa -> company_id", self.source.api_profile_text)
+        self.source.fallback_user_id = self.env.ref("base.user_admin")
+        run = self.migrate()
+        self.assertEqual(self.phase(run, "contacts", "extract").done,
+                         len(Dataset(5, 30, 0.0).rows("contacts")))
+
     def test_the_wizard_takes_the_files_and_opens_the_profile_to_confirm(self):
         wizard = Form(self.env["crm.migration.setup"])
         wizard.kind = "bloomr-csv"

@@ -118,6 +118,8 @@ CSV_SPEC = SourceSpec(
                "and the profile confirmed before any record is read."),
     sandbox="sandbox.bloomr",
     probe=csv_source.probe,
+    profile_rows=csv_source.profile_rows,
+    edit_profile=csv_source.edit_profile,
     odoo_parts=_odoo_parts,
     reads_export=True,
 )

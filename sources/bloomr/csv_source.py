@@ -10,6 +10,7 @@ pipelines and stages by name), dates, numbers and yes/no read in the file's form
 value that does not read is kept as it was typed and reported with its file and line;
 a line that does not read is reported and not loaded. Nothing is dropped without a word.
 """
+import copy
 import hashlib
 import re
 from dataclasses import dataclass, field
@@ -25,6 +26,7 @@ from .csv_export import read_export
 from .csv_objects import propose_objects
 from .csv_profile import profile_columns
 from .csv_values import number_style, parse_bool, parse_date, parse_moment, parse_number, split_values
+from .profile_edit import check_read_once
 
 #: The objects whose files carry custom fields, and the scope of their definitions.
 CUSTOM_SCOPES = {"contacts": "contact", "companies": "company", "deals": "deal"}
@@ -165,6 +167,16 @@ def column_choice(obj, column, kind):
     return None, "none", "not a field of this object: left out"
 
 
+def columns_of(obj, kinds):
+    """What each column (``[column, kind, style]``) of an object's file is read as."""
+    columns = []
+    for column, kind, style in kinds:
+        path, reader, note = column_choice(obj, column, kind)
+        columns.append({"column": column, "path": path, "reader": reader, "note": note,
+                        "style": style})
+    return columns
+
+
 def profile_export(files, tz=DEFAULT_TZ):
     """The profile of an export (``(name, bytes)`` pairs) for the admin to confirm: its
     files with the object each holds and what each column is, and the problems read."""
@@ -174,23 +186,20 @@ def profile_export(files, tz=DEFAULT_TZ):
     for guess in propose_objects(export):
         file = export.file(guess.file)
         taken = guess.object and guess.object in COLUMNS and guess.object not in objects
+        kinds = [[profile.column, "text" if profile.kind == "number" and _is_code(
+            [row[profile.column] for row in file.rows]) else profile.kind, profile.style]
+            for profile in profile_columns(file)]
         entry = {"file": file.name, "object": guess.object if taken else None,
                  "confidence": guess.confidence, "reason": guess.reason,
                  "encoding": file.encoding, "delimiter": file.delimiter,
-                 "rows": len(file.rows), "columns": []}
+                 "rows": len(file.rows), "kinds": kinds,
+                 "columns": columns_of(guess.object, kinds) if taken else []}
         if guess.object and not taken:
             entry["reason"] = (f"{guess.reason}; {guess.object} is already read from "
                                f"{objects[guess.object]}" if guess.object in objects
                                else f"{guess.reason}; not an object Bloomr exports")
         if taken:
             objects[guess.object] = file.name
-            for profile in profile_columns(file):
-                kind = "text" if profile.kind == "number" and _is_code(
-                    [row[profile.column] for row in file.rows]) else profile.kind
-                path, reader, note = column_choice(guess.object, profile.column, kind)
-                entry["columns"].append({"column": profile.column, "path": path,
-                                         "reader": reader, "note": note,
-                                         "style": profile.style})
         entries.append(entry)
     problems = [{"file": p.file, "line": p.line, "code": p.code, "message": p.message}
                 for p in export.all_problems()]
@@ -236,9 +245,44 @@ def probe(config):
     if not config.files:
         raise InvalidConfiguration("No export file was given: upload the CSV files (or a "
                                    "zip) of a Bloomr export.")
-    profile = profile_export(config.files)
+    return _probe_of(profile_export(config.files))
+
+
+def _probe_of(profile):
     usable = bool(set(objects_of(profile)) & set(CUSTOM_SCOPES))
     return ApiProbe(profile, render_export_profile(profile), usable)
+
+
+def profile_rows(profile):
+    """The files of an export's profile as rows to review: the object each holds."""
+    return [{"name": entry["file"], "path": entry["file"], "total": entry["rows"],
+             "entity": entry["object"] or "",
+             "fields": "\n".join(f"{column['column']} → {column['path'] or '-'}"
+                                 for column in entry["columns"])}
+            for entry in profile["files"]]
+
+
+def edit_profile(profile, rows):
+    """The profile with the object of each file as the admin chose it (its columns proposed
+    again for that object), or InvalidConfiguration."""
+    profile = copy.deepcopy(profile)
+    entries = {entry["file"]: entry for entry in profile["files"]}
+    readers = {}
+    for row in rows:
+        entry = entries.get(row["name"])
+        if entry is None:
+            raise InvalidConfiguration(f"The export has no file {row['name']!r}: profile it again.")
+        obj = row.get("entity") or None
+        if obj and obj not in COLUMNS:
+            raise InvalidConfiguration(f"{entry['file']}: a Bloomr export holds no {obj} "
+                                       f"(it holds {', '.join(COLUMNS)}).")
+        if obj != entry["object"]:
+            entry.update(object=obj, reason="chosen by the admin",
+                         columns=columns_of(obj, entry["kinds"]) if obj else [])
+        if obj:
+            readers.setdefault(obj, []).append(entry["file"])
+    check_read_once(readers, "file")
+    return _probe_of(profile)
 
 
 @dataclass

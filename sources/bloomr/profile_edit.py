@@ -66,11 +66,17 @@ def edit_profile(data, rows):
             readers.setdefault(values["entity"], []).append(collection.name)
         for name, value in values.items():
             setattr(collection, name, value)
+    check_read_once(readers, "collection")
+    return ApiProbe(profile.as_dict(), render_profile(profile), profile.usable)
+
+
+def check_read_once(readers, what):
+    """InvalidConfiguration when an object is read from two places (``readers``: {object:
+    [collection or file names]})."""
     twice = {entity: names for entity, names in readers.items() if len(names) > 1}
     if twice:
-        raise InvalidConfiguration("An object is read from one collection only: " + "; ".join(
+        raise InvalidConfiguration(f"An object is read from one {what} only: " + "; ".join(
             f"{entity} from {' and '.join(names)}" for entity, names in sorted(twice.items())))
-    return ApiProbe(profile.as_dict(), render_profile(profile), profile.usable)
 
 
 def _check(name, values):

@@ -192,6 +192,38 @@ def test_the_profile_names_each_file_and_column_and_what_is_left_out():
     assert "Empresa -> - (the name beside its id column)" in probe.text
 
 
+def test_the_admin_says_which_file_holds_which_object():
+    files = dict(export_bytes(SEED, SCALE))
+    files["export_3.csv"] = files.pop("contacts.csv")  # a name that says nothing
+    probe = csv_source.probe(config(files.items()))
+    original = {e["file"]: e for e in
+                csv_source.probe(config(export_bytes(SEED, SCALE).items())).profile["files"]}
+    rows = {row["name"]: row for row in csv_source.profile_rows(probe.profile)}
+    rows["export_3.csv"]["entity"] = ""
+    left_out = csv_source.edit_profile(probe.profile, list(rows.values()))
+    assert "contacts" not in csv_source.objects_of(left_out.profile)
+    assert "export_3.csv: not read" in left_out.text
+
+    rows = {row["name"]: row for row in csv_source.profile_rows(left_out.profile)}
+    assert rows["export_3.csv"]["fields"] == ""
+    rows["export_3.csv"]["entity"] = "contacts"
+    edited = csv_source.edit_profile(left_out.profile, list(rows.values()))
+    entry = next(e for e in edited.profile["files"] if e["file"] == "export_3.csv")
+    assert (entry["object"], entry["reason"]) == ("contacts", "chosen by the admin")
+    assert entry["columns"] == original["contacts.csv"]["columns"]
+    assert "ID da empresa → company_id" in csv_source.profile_rows(edited.profile)[
+        list(rows).index("export_3.csv")]["fields"]
+    client = CSV_SPEC.make_client(config(files.items(), edited.profile))
+    assert len(all_records(client, "contacts")) == SCALE
+
+    rows["companies.csv"]["entity"] = "contacts"
+    with pytest.raises(InvalidConfiguration, match="read from one file only: contacts from"):
+        csv_source.edit_profile(probe.profile, list(rows.values()))
+    rows["companies.csv"]["entity"] = "invoices"
+    with pytest.raises(InvalidConfiguration, match="companies.csv: a Bloomr export holds no invoices"):
+        csv_source.edit_profile(probe.profile, list(rows.values()))
+
+
 def test_an_export_without_contacts_companies_or_deals_is_not_usable():
     files = export_bytes(SEED, SCALE)
     probe = csv_source.probe(config([("users.csv", files["users.csv"])]))
