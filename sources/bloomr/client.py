@@ -10,6 +10,7 @@ or a session is renewed once on a 401. Messages never hold the credentials.
 import time
 from urllib.parse import urljoin, urlsplit
 
+from ...mapping.converters import timestamp_at
 from ...mapping.spec import Page
 from ..errors import (
     AuthenticationError,
@@ -18,7 +19,6 @@ from ..errors import (
     MalformedResponse,
     PermissionDenied,
     RedirectRefused,
-    SourceError,
     SourceUnavailable,
 )
 from ..http import (
@@ -156,11 +156,7 @@ class RestClient:
         ``changed_since``: only records changed since then (the profile's delta filter)."""
         collection = self.collection(getattr(entity, "name", entity))
         extra = {}
-        if changed_since is not None:
-            if not collection.delta_param:
-                raise SourceError(
-                    f"{collection.name} has no filter on the update date that the profiler "
-                    f"could find: changes cannot be read alone, run a full read instead.")
+        if changed_since is not None and collection.delta_param:
             extra[collection.delta_param] = utc_instant(changed_since)
         size = min(self.page_size, collection.page_cap or self.page_size)
         target, params = paging.request(collection, cursor, size, extra)
@@ -171,7 +167,19 @@ class RestClient:
                 f"{self.host} answered {collection.name} without its record list at "
                 f"{collection.records_path or 'the top level'}: profile the API again.")
         after = paging.following(collection, cursor, size, records, body, links)
+        if changed_since is not None and not collection.delta_param:
+            records = self._changed(collection, records, changed_since)
         return Page(records, after or cursor, bool(after))
+
+    @staticmethod
+    def _changed(collection, records, since):
+        """Without a filter on the update date the whole collection is read: its records
+        changed since ``since`` by their updated-at field (all of them without one; staging
+        leaves the unchanged ones alone)."""
+        if not collection.updated_at:
+            return records
+        return [record for record in records
+                if (timestamp_at(record, collection.updated_at) or since) >= since]
 
     def account_user(self):
         """Check the credentials: the name and e-mail of their user when the API says it,

@@ -12,7 +12,6 @@ from crm_migration.sources.errors import (
     BadRequest,
     DownloadRefused,
     MalformedResponse,
-    SourceError,
     SourceUnavailable,
 )
 
@@ -73,12 +72,22 @@ def test_delta_reads_only_the_touched_records(make_sandbox, paging):
     assert {r["id"] for r in changed} == touched
 
 
-def test_delta_without_a_filter_is_refused_clearly(profiled):
-    sb, profile, _lines = profiled("apikey", "page")
-    profile = dataclasses.replace(profile, collections=[
+def test_delta_without_a_filter_reads_everything_and_keeps_the_changes(make_sandbox):
+    sb = make_sandbox(scale=40, paging="page")
+    profile = profile_api(sb.base_url, credentials_of(sb), rate=0)
+    latest = max(datetime.fromisoformat(r["updated_at"]) for r in sb.records("contacts"))
+    touched = set(sb.mutate(collection="contacts", touch=3)["touched"])
+    unfiltered = dataclasses.replace(profile, collections=[
         dataclasses.replace(c, delta_param="") for c in profile.collections])
-    with pytest.raises(SourceError, match="no filter on the update date"):
-        client_for(sb, profile).read_page("deals", changed_since=datetime(2025, 1, 1))
+    since = latest + timedelta(seconds=1)
+    before = len(sb.request_log())
+    changed = read_all(client_for(sb, unfiltered, page_size=10), "contacts", changed_since=since)
+    assert {r["id"] for r in changed} == touched
+    pages = [r.path for r in sb.request_log()[before:] if "/contacts" in r.path]
+    assert len(pages) >= 4 and not any("updated_since" in path for path in pages)
+    no_date = dataclasses.replace(unfiltered, collections=[
+        dataclasses.replace(c, updated_at="") for c in unfiltered.collections])
+    assert len(read_all(client_for(sb, no_date), "contacts", changed_since=since)) == 40
 
 
 def test_an_unknown_collection_is_a_bad_request(profiled):
