@@ -193,3 +193,40 @@ class TestBloomrHistory(BloomrCase):
         self.assertIn("files.elsewhere.example is not an allowed file host",
                       self.issues(run, "download_failed", moved["id"]).message)
         self.assertEqual(attachments[moved["id"]].raw, self.download(url))
+
+
+@tagged("bloomr")
+class TestBloomrProjectTasks(BloomrCase):
+    """When the admin picks Project, every Bloomr task is a task of the 'Bloomr tasks' project."""
+
+    sandbox_options = {"seed": 14, "scale": 30, "auth": "bearer", "paging": "offset"}
+
+    def test_tasks_become_project_tasks_with_assignee_customer_deadline_and_state(self):
+        self.source.action_probe_api()
+        self.source.action_confirm_api_profile()
+        self.source.fallback_user_id = self.env.ref("base.user_admin")
+        run = self.migrate(task_target="project")
+        tasks = {str(task["id"]): task for task in self.sandbox.records("tasks")}
+        records = self.by_identity("tasks", "project.task")
+        self.assertEqual(set(records), set(tasks))
+        self.assertEqual(self.phase(run, "tasks").created, len(tasks))
+        leads = self.by_identity("deals", "crm.lead")
+        partners = self.by_identity("contacts", "res.partner")
+        project = records[next(iter(records))].project_id
+        self.assertEqual(project.name, "Bloomr tasks")
+        for key, task in tasks.items():
+            record = records[key]
+            self.assertEqual((record.project_id, record.name), (project, task["title"]))
+            self.assertEqual(record.state, "1_done" if task["done"] else "01_in_progress")
+            self.assertEqual(str(record.date_deadline.date()), task["due_date"])
+            self.assertEqual(record.user_ids, self.env.ref("base.user_admin"))  # no Bloomr user matched
+            if task["deal_id"]:
+                lead = leads[str(task["deal_id"])]
+                self.assertEqual(record.partner_id, lead.partner_id)
+                self.assertIn(f'data-oe-id="{lead.id}"', record.description)
+            else:
+                self.assertEqual(record.partner_id, partners[str(task["contact_id"])])
+            if task["done"]:
+                self.assertEqual(record.date_end, utc(task["updated_at"]))
+        self.assertEqual(self.migrate().phase_ids.filtered(
+            lambda p: p.kind == "load" and p.key == "tasks").created, 0)

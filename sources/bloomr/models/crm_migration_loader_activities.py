@@ -91,6 +91,8 @@ class CrmMigrationLoaderBloomrTask(models.AbstractModel):
     def _shape(self, ctx, obj, payload, values):
         if not values.get("res_id"):
             return Target(None, values)
+        if ctx.run.map_id.task_target == "project":
+            return self._bloomr_project_task(ctx, payload, values)
         values["activity_type_id"] = self._todo_type().id
         if payload.get("done"):
             return self._done_message(ctx, payload, values)
@@ -102,6 +104,23 @@ class CrmMigrationLoaderBloomrTask(models.AbstractModel):
         if not ctx.dry_run:
             values["res_model_id"] = self.env["ir.model"]._get_id(values.pop("res_model"))
         return Target("mail.activity", values)
+
+    def _bloomr_project_task(self, ctx, payload, values):
+        """A task of the 'Bloomr tasks' project: its assignee's user (else the fallback
+        owner), the customer of its deal or its contact, due date and state; done ones end
+        at their last update (Bloomr keeps no completion date)."""
+        if ctx.dry_run:
+            return Target("project.task", values)
+        record = self.env[values["res_model"]].browse(values["res_id"])
+        partner = record.partner_id if values["res_model"] == "crm.lead" else record
+        done = bool(payload.get("done"))
+        when = payload.get("updated_at") or payload.get("created_at")
+        return self._project_task_of(
+            ctx, values, project=self.env._("Bloomr tasks"),
+            name=values.get("summary") or self.env._("Bloomr task %s", payload.get("id")),
+            users={values.get("user_id") or ctx.source.fallback_user_id.id},
+            partner_id=partner.id, deadline=values.get("date_deadline"), kind=None, done=done,
+            date_end=utc_string(when) if done and when else False)
 
     def _done_message(self, ctx, payload, values):
         """A done task: the 'done' message of a To-Do activity, written by its assignee and

@@ -357,23 +357,34 @@ class CrmMigrationLoaderTask(models.AbstractModel):
         users = {user for _name, user in ctx.assignees(task_assignees(payload)) if user} or {
             values.get("user_id") or ctx.source.fallback_user_id.id}
         kind = (ctx.lookup("Tasks@Types", payload.get("TypeId")) or {}).get("Name")
+        finished = payload.get("Finished") and payload.get("FinishDate")
+        return self._project_task_of(
+            ctx, values, project=self.env._("Ploomes tasks"),
+            name=values.get("summary") or self.env._("Ploomes task %s", payload.get("Id")),
+            users=users, partner_id=ctx.resolve("Contacts", payload.get("ContactId")),
+            deadline=utc_string(payload["DateTime"]) if payload.get("DateTime") else False,
+            kind=kind, done=bool(payload.get("Finished")),
+            date_end=utc_string(finished) if finished else False)
+
+    def _project_task_of(self, ctx, values, *, project, name, users, partner_id, deadline,
+                         kind, done, date_end):
+        """The project task of a source task (``kind``: a tag), with a link to its
+        opportunity in the description."""
         tag = ctx.record_by_name("project.tags", kind, create=True) if kind else None
         description = Markup(values.get("note") or "")
         if values["res_model"] == "crm.lead":
             lead = self.env["crm.lead"].browse(values["res_id"])
             description = Markup("<p>%s</p>") % lead._get_html_link() + description
-        finished = payload.get("Finished") and payload.get("FinishDate")
         return Target("project.task", {
-            "name": values.get("summary") or self.env._("Ploomes task %s", payload.get("Id")),
-            "project_id": ctx.record_by_name("project.project", self.env._("Ploomes tasks"),
-                                             create=True),
+            "name": name,
+            "project_id": ctx.record_by_name("project.project", project, create=True),
             "description": description or False,
             "user_ids": [(6, 0, sorted(user for user in users if user))],
-            "partner_id": ctx.resolve("Contacts", payload.get("ContactId")) or False,
-            "date_deadline": utc_string(payload["DateTime"]) if payload.get("DateTime") else False,
+            "partner_id": partner_id or False,
+            "date_deadline": deadline or False,
             "tag_ids": [(6, 0, [tag] if tag else [])],
-            "state": "1_done" if payload.get("Finished") else "01_in_progress",
-            "date_end": utc_string(finished) if finished else False,
+            "state": "1_done" if done else "01_in_progress",
+            "date_end": date_end or False,
             **({"create_date": values["create_date"]} if values.get("create_date") else {}),
         })
 

@@ -2,7 +2,7 @@ from odoo import fields, models
 
 
 class CrmMigrationMap(models.Model):
-    """Where Ploomes tasks go: the chatter's activities, or Project when installed."""
+    """Where the source's tasks go: the chatter's activities, or Project when installed."""
 
     _inherit = "crm.migration.map"
 
@@ -11,7 +11,8 @@ class CrmMigrationMap(models.Model):
         string="Tasks become", default="activity", required=True,
         help="Activities: open tasks are scheduled activities and done ones messages in the "
              "chatter of their opportunity or contact. Project tasks: every task is a task of "
-             "the 'Ploomes tasks' project (Project must be installed).",
+             "the source's tasks project ('Ploomes tasks', 'Bloomr tasks'; Project must be "
+             "installed).",
     )
 
     def _option_fields(self):
