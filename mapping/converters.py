@@ -12,6 +12,7 @@ import math
 import re
 from collections.abc import Mapping
 from datetime import date, datetime, timezone
+from email.utils import getaddresses
 from html.parser import HTMLParser
 from types import SimpleNamespace
 
@@ -318,6 +319,29 @@ def convert_email(value, line, record, ctx):
         ctx.problem("invalid_email", _("Invalid e-mail address %(value)r kept as typed."), value=value)
         return {line.target: value}
     return {line.target: normalized}
+
+
+def email_addresses(value):
+    """[(name, address)] of a ``From``/``To``/``Cc`` header (commas or semicolons), or of a
+    list of them."""
+    items = value if isinstance(value, (list, tuple)) else [value]
+    pairs = getaddresses([str(item).replace(";", ",") for item in items if not is_empty(item)])
+    return [(" ".join(name.split()), address.strip()) for name, address in pairs if "@" in address]
+
+
+@converter("email_recipients")
+def convert_email_recipients(value, line, record, ctx):
+    """The recipient addresses, and those at ``params["cc_path"]``, as partners (a contact
+    named by the address for one unknown to Odoo)."""
+    cc = ctx.value_at(record, line.params["cc_path"]) if line.params.get("cc_path") else None
+    ids = set()
+    for _name, address in email_addresses(value) + email_addresses(cc):
+        partner_id = ctx.partner_for_email(address)
+        if partner_id:
+            ids.add(partner_id)
+        else:
+            ctx.problem("invalid_email", _("Invalid recipient %(value)r: left out."), value=address)
+    return {line.target: [(6, 0, sorted(ids))]}
 
 
 @converter("integer")

@@ -7,10 +7,10 @@ files (attachments of their record).
 E-mails, tasks and files are loaded by the Ploomes history loaders' machinery (authors,
 partners of e-mail addresses, activities that become messages, downloads); the converters
 of e-mail senders are Ploomes' own."""
-from ..ploomes.activities import convert_email_author, email_addresses
-from ...mapping.converters import Converters, is_empty
+from ...mapping.converters import Converters, email_addresses, is_empty
 from ...mapping.messages import _
 from ...mapping.schema import Entity, SourceField as F, SourceObject
+from ..ploomes.activities import convert_email_author
 
 CONVERTERS = Converters()
 converter = CONVERTERS.register
@@ -200,8 +200,7 @@ def convert_attendees(value, line, record, ctx):
 
 def address_list(value):
     """The addresses of a list of them (the API's) or of one header (a CSV cell)."""
-    items = value if isinstance(value, (list, tuple)) else [value]
-    return [address for item in items for _name, address in email_addresses(item)]
+    return [address for _name, address in email_addresses(value)]
 
 
 def file_owner(payload):
@@ -211,15 +210,3 @@ def file_owner(payload):
     return (entity, key) if entity and not is_empty(key) else (None, None)
 
 
-@converter("email_recipients")
-def convert_email_recipients(value, line, record, ctx):
-    """The ``to`` and ``params["cc_path"]`` addresses as recipient partners (a contact named
-    by the address for one unknown to Odoo)."""
-    ids = set()
-    for address in address_list(value) + address_list(ctx.value_at(record, line.params["cc_path"])):
-        partner_id = ctx.partner_for_email(address)
-        if partner_id:
-            ids.add(partner_id)
-        else:
-            ctx.problem("invalid_email", _("Invalid recipient %(value)r: left out."), value=address)
-    return {line.target: [(6, 0, sorted(ids))]}

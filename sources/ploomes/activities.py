@@ -11,11 +11,11 @@ addresses.
 # pylint: disable=prefer-env-translation  # pure code without Odoo: `_` marks templates Odoo translates when it logs them
 import re
 from datetime import timedelta, timezone
-from email.utils import getaddresses
 from html import escape
 
 from ...mapping.converters import (ConversionContext, ConversionError, Converters, convert_html,
-                                   html_to_text, is_empty, parse_datetime, value_at)
+                                   email_addresses, html_to_text, is_empty, parse_datetime,
+                                   value_at)
 from ...mapping.lexicon import fold
 from ...mapping.messages import _
 from .schema import Entity, SourceField as F, SourceObject
@@ -125,14 +125,6 @@ def task_assignees(task):
     ids = [task.get("OwnerId")] + [row.get("UserId") for row in task.get("Users") or ()
                                    if isinstance(row, dict)]
     return list(dict.fromkeys(uid for uid in ids if not is_empty(uid)))
-
-
-def email_addresses(text):
-    """[(name, address)] of a ``From``/``To``/``Cc`` header (commas or semicolons)."""
-    if is_empty(text):
-        return []
-    pairs = getaddresses([str(text).replace(";", ",")])
-    return [(" ".join(name.split()), address.strip()) for name, address in pairs if "@" in address]
 
 
 def display_address(name, address):
@@ -260,20 +252,6 @@ def convert_email_author(value, line, record, ctx):
         ctx.problem("invalid_email", _("Invalid sender %(value)r: shown as typed, without author."),
                     value=address)
     return {line.target: partner_id or False, "email_from": display_address(name, address)}
-
-
-@converter("email_recipients")
-def convert_email_recipients(value, line, record, ctx):
-    """The ``To`` and ``Cc`` (``params["cc_path"]``) addresses as recipient partners."""
-    pairs = email_addresses(value) + email_addresses(value_at(record, line.params.get("cc_path", "Cc")))
-    ids = set()
-    for _name, address in pairs:
-        partner_id = ctx.partner_for_email(address)
-        if partner_id:
-            ids.add(partner_id)
-        else:
-            ctx.problem("invalid_email", _("Invalid recipient %(value)r: left out."), value=address)
-    return {line.target: [(6, 0, sorted(ids))]}
 
 
 @converter("message_id")

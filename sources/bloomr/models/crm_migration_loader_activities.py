@@ -5,9 +5,7 @@ from collections import defaultdict
 from odoo import models
 
 from ....mapping.converters import is_empty
-from ....mapping.transform import Problem
-from ....models.crm_migration_loader import Target, sniffed_mimetype
-from ...errors import SourceError
+from ....models.crm_migration_loader import Target
 from ...ploomes.activities import utc_string
 from ..activities import address_list, file_owner
 
@@ -161,71 +159,10 @@ class CrmMigrationLoaderBloomrFile(models.AbstractModel):
     _inherit = ["crm.migration.loader.attachment", "crm.migration.loader.bloomr.history"]
     _description = "Migration Loader: Bloomr Files"
 
-    def _transform(self, ctx, obj, lines, staged):
-        if not ctx.dry_run:  # the records the batch's files belong to, resolved at once
-            owners = defaultdict(list)
-            for payload in ctx.payloads(staged).values():
-                entity, key = file_owner(payload)
-                owners[entity].append(key)
-            for entity, keys in owners.items():
-                if entity:
-                    ctx.prefetch(entity, keys)
-        return super()._transform(ctx, obj, lines, staged)
+    DOWNLOAD_KEYS = {"url": "url", "size": "size", "type": "content_type"}
 
-    def _shape(self, ctx, obj, payload, values):
-        entity, key = file_owner(payload)
-        if not entity:
-            ctx.problem("no_owner", self.env._("It belongs to no record."), "error")
-            return Target(None, values)
-        if ctx.dry_run:
-            return Target(obj.model, values)
-        model, res_id = ctx.record_of(entity, key)
-        if not model:
-            ctx.problem("owner_not_loaded", self.env._(
-                "%(entity)s %(key)s was not loaded: there is nothing to attach it to.",
-                entity=entity, key=key), "error")
-            return Target(None, values)
-        values.update(res_model=model, res_id=res_id)
-        return Target(obj.model, values)
-
-    def _prepare(self, phase, model, to_create, to_update):
-        """Download the files of new attachments and of those whose size changed."""
-        client = phase.run_id.source_id._client()
-        failed, ready_create, ready_update = [], [], []
-        for rec, values, problems in to_create:
-            message = self._download(client, rec.payload, values, problems)
-            if message:
-                failed.append((rec, problems, "download_failed", message, "error"))
-            else:
-                ready_create.append((rec, values, problems))
-        for rec, values, problems, record in to_update:
-            message = None
-            if rec.payload.get("size") != record.file_size:
-                message = self._download(client, rec.payload, values, problems)
-            else:
-                values.pop("mimetype", None)  # read from its bytes when they were downloaded
-            if message:
-                failed.append((rec, problems, "download_failed", message, "error"))
-            else:
-                ready_update.append((rec, values, problems, record))
-        return ready_create, ready_update, failed
-
-    def _download(self, client, payload, values, problems):
-        """Put the file's bytes in ``values["raw"]``; return why it failed, or None."""
-        if is_empty(payload.get("url")):
-            return self.env._("It has no download URL.")
-        try:
-            data = client.download(payload["url"])
-        except SourceError as exc:
-            return self.env._("The file could not be downloaded: %s", exc)
-        expected = payload.get("size")
-        if expected is not None and expected != len(data):
-            problems.append(Problem("size_mismatch", self.env._(
-                "Bloomr announced %(expected)s bytes, %(actual)s were downloaded.",
-                expected=expected, actual=len(data))))
-        values["raw"] = data
-        values["mimetype"] = sniffed_mimetype(data, payload.get("content_type"))
-        return None
+    def _owner(self, payload):
+        return file_owner(payload)
 
     def _after_load(self, ctx, phase, obj, items):
         """Files belong to records, never to messages (the Ploomes attachments' case)."""

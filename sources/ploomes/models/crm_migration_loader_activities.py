@@ -531,11 +531,18 @@ class CrmMigrationLoaderAttachment(models.AbstractModel):
     _inherit = "crm.migration.loader.history"
     _description = "Migration Loader: Attachments"
 
+    #: Where a file's payload keeps its download URL, announced size and content type.
+    DOWNLOAD_KEYS = {"url": "Url", "size": "ContentLength", "type": "ContentType"}
+
+    def _owner(self, payload):
+        """(entity, source id) of the record a file belongs to, or (None, None)."""
+        return attachment_owner(payload)
+
     def _transform(self, ctx, obj, lines, staged):
         if not ctx.dry_run:  # the records the batch's files hang off, resolved at once
             owners = defaultdict(list)
             for payload in ctx.payloads(staged).values():
-                entity, key = attachment_owner(payload)
+                entity, key = self._owner(payload)
                 owners[entity].append(key)
             for entity, keys in owners.items():
                 if entity:
@@ -543,7 +550,7 @@ class CrmMigrationLoaderAttachment(models.AbstractModel):
         return super()._transform(ctx, obj, lines, staged)
 
     def _shape(self, ctx, obj, payload, values):
-        entity, key = attachment_owner(payload)
+        entity, key = self._owner(payload)
         if not entity:
             ctx.problem("no_owner", self.env._("It belongs to no record."), "error")
             return Target(None, values)
@@ -574,7 +581,7 @@ class CrmMigrationLoaderAttachment(models.AbstractModel):
                 ready_create.append((rec, values, problems))
         ready_update = []
         for rec, values, problems, record in to_update:
-            expected = rec.payload.get("ContentLength")
+            expected = rec.payload.get(self.DOWNLOAD_KEYS["size"])
             message = None
             if expected is not None and expected != record.file_size:
                 message = self._download(client, rec.payload, values, problems)
@@ -588,25 +595,26 @@ class CrmMigrationLoaderAttachment(models.AbstractModel):
 
     def _download(self, client, payload, values, problems):
         """Put the file's bytes in ``values["raw"]``; return why it failed, or None."""
-        if is_empty(payload.get("Url")):
+        keys = self.DOWNLOAD_KEYS
+        if is_empty(payload.get(keys["url"])):
             return self.env._("It has no download URL.")
         try:
-            data = client.download(payload["Url"])
+            data = client.download(payload[keys["url"]])
         except SourceError as exc:
             return self.env._("The file could not be downloaded: %s", exc)
-        expected = payload.get("ContentLength")
+        expected = payload.get(keys["size"])
         if expected is not None and expected != len(data):
             problems.append(Problem("size_mismatch", self.env._(
-                "Ploomes announced %(expected)s bytes, %(actual)s were downloaded.",
+                "The source announced %(expected)s bytes, %(actual)s were downloaded.",
                 expected=expected, actual=len(data))))
         values["raw"] = data
-        values["mimetype"] = sniffed_mimetype(data, payload.get("ContentType"))
+        values["mimetype"] = sniffed_mimetype(data, payload.get(keys["type"]))
         return None
 
     def _after_load(self, ctx, phase, obj, items):
         """Attachments of messages are listed on their message."""
         for rec, _values, _problems, record in items:
-            model, res_id = ctx.record_of(*attachment_owner(ctx.payload_of(rec)))
+            model, res_id = ctx.record_of(*self._owner(ctx.payload_of(rec)))
             message = self.env["mail.message"].browse(res_id) if model == "mail.message" else None
             if message and record not in message.attachment_ids:
                 message.write({"attachment_ids": [(4, record.id)]})
