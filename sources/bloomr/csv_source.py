@@ -343,6 +343,7 @@ class _Reader:
         self.files, self.columns, self.tz, self.problems = files, columns, tz, problems
         self.users = self._index("users", "email", "id", fold_key=True)
         self.tags = self._index("tags", "name", "id", fold_key=True)
+        self.contact_emails = self._index("contacts", "email", "id", fold_key=True)
         self.stage_ids = {}
         self._definitions = {}
 
@@ -480,7 +481,7 @@ class _Reader:
         return list(self._definitions.values())
 
     def _attendees(self, text):
-        emails = self._index("contacts", "email", "id", fold_key=True)
+        emails = self.contact_emails
         attendees = []
         for part in split_values(text, ";"):
             match = ATTENDEE.fullmatch(part)
