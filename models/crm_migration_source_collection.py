@@ -98,7 +98,7 @@ class CrmMigrationSource(models.Model):
                 probe = source._spec().edit_profile(
                     source.sudo().api_profile, [row._as_row() for row in source.collection_ids])
             except SourceError as exc:
-                raise UserError(source._error_message(exc)) from exc
+                raise UserError(self.env._("The profile cannot be read as edited:\n%s", exc)) from exc
             source.sudo().write({"api_profile": probe.profile, "api_profile_text": probe.text,
                                  "api_profile_state": "usable" if probe.usable else "unusable"})
         return super().action_confirm_api_profile()
