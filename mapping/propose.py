@@ -107,6 +107,7 @@ TEMPLATES = {
     "no_values": "no values profiled",
     "rarely_filled": "filled in only {percent} % of records",
     "not_migrated": "{source} fields are not migrated by default",
+    "own_field": "{target} was created for this field by an earlier migration",
 }
 PATTERN_NOUNS = {
     "email": "e-mail addresses", "phone": "phones", "cnpj": "CNPJs", "cpf": "CPFs",
@@ -307,10 +308,20 @@ def score_target(field_info, profile, target):
                      params)
 
 
-def rank_targets(field_info, profile, targets):
-    """Candidates of every compatible Odoo field, best first (ties by name)."""
+def rank_targets(field_info, profile, targets, own=None):
+    """Candidates of every compatible Odoo field, best first (ties by name). ``own``: the
+    name a new field of this source field gets; a compatible field of that name was made
+    for it by an earlier migration and is its own (full confidence)."""
     candidates = (score_target(field_info, profile, target) for target in targets)
-    return sorted((c for c in candidates if c), key=lambda c: (-c.score, c.target.name))
+    ranked = sorted((c for c in candidates if c), key=lambda c: (-c.score, c.target.name))
+    mine = next((t for t in targets if t.name == own), None) if own else None
+    fit = mine and compatibility(field_info.type, mine.ttype, mine.relation)
+    factor, type_reason = type_evidence(field_info, profile, mine, fit) if fit else (0, None)
+    if factor:
+        params = option_evidence(1.0, field_info, mine)[2]
+        ranked = [Candidate(mine, 1.0, (Reason("own_field", {"target": own}), type_reason), params)
+                  ] + [c for c in ranked if c.target.name != own]
+    return ranked
 
 
 # -- proposals -----------------------------------------------------------------------------------
@@ -451,6 +462,12 @@ def field_name(label, prefix=PREFIX, taken=frozenset()):
     return name
 
 
+def own_name(field_info, prefix):
+    """The name a new field of ``field_info`` gets (None for the default prefix: fields made
+    for no source in particular belong to none)."""
+    return field_name(field_info.label, prefix) if prefix != PREFIX else None
+
+
 def named(proposal, prefix, used):
     """The proposal with its new field named; the name is added to ``used``."""
     if proposal.action != "new":
@@ -468,7 +485,7 @@ def propose_field(field_info, profile, targets, *, prefix=PREFIX, taken=frozense
     ``model``: the target model, for the comodel of new tag fields.
     """
     check_type(field_info)
-    candidates = rank_targets(field_info, profile, targets)
+    candidates = rank_targets(field_info, profile, targets, own_name(field_info, prefix))
     proposal = decide(field_info, profile, candidates, frozenset(taken), model)
     return named(proposal, prefix, set(taken) | {target.name for target in targets})
 
@@ -483,7 +500,8 @@ def propose_object(fields, profiles, targets, *, prefix=PREFIX, taken=frozenset(
     taken = frozenset(taken)
     for field_info in fields:
         check_type(field_info)
-    proposals = [decide(f, profiles.get(f.path), rank_targets(f, profiles.get(f.path), targets),
+    proposals = [decide(f, profiles.get(f.path),
+                        rank_targets(f, profiles.get(f.path), targets, own_name(f, prefix)),
                         taken, model) for f in fields]
     winners = {}
     for index, proposal in enumerate(proposals):

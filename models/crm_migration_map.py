@@ -58,6 +58,7 @@ REASON_TEXTS = {
     "standard": _lt("standard {object} field"),
     "model_missing": _lt("{model} is not installed: not migrated"),
     "imported": _lt("imported from a map file"),
+    "own_field": _lt("{target} was created for this field by an earlier migration"),
 }
 PATTERN_NOUNS = {
     "email": _lt("e-mail addresses"), "phone": _lt("phones"), "cnpj": _lt("CNPJs"),
@@ -608,11 +609,12 @@ class CrmMigrationMapLine(models.Model):
     params = fields.Json()
     relation = fields.Char("Linked model", compute="_compute_relation")
     option_ids = fields.One2many("crm.migration.map.option", "line_id", "Options", copy=True)
-    confidence = fields.Float(digits=(3, 2), default=1.0)
+    confidence = fields.Float(digits=(3, 2), default=1.0, aggregator="avg",
+                              help="How sure the proposal is, from 0 % to 100 %.")
     reasons = fields.Json(help="[{code, params}] of the proposal's evidence.")
     reasons_text = fields.Text("Why", compute="_compute_reasons_text")
     profile = fields.Json(help="Profile of the source field when the line was proposed.")
-    fill_rate = fields.Float("Filled (%)", digits=(5, 1), readonly=True)
+    fill_rate = fields.Float("Filled (%)", digits=(5, 1), readonly=True, aggregator="avg")
     reviewed = fields.Boolean(help="Accepted by the admin.")
     required = fields.Boolean(readonly=True)
     note = fields.Text(readonly=True)

@@ -43,6 +43,27 @@ class TestFieldMap(SandboxCase):
         options = custom.filtered(lambda p: p.source_type in ("option", "options"))
         self.assertTrue(options and all(p.options for p in options))
 
+    def test_confidence_and_fill_rates_read_as_percentages_and_groups_average_them(self):
+        arch = self.env["crm.migration.map.line"].get_view(
+            self.env.ref("crm_migration.crm_migration_map_line_view_list").id)["arch"]
+        self.assertRegex(arch, r'<field name="confidence" widget="percentage"')
+        lines = self.fmap.line_ids
+        groups = self.env["crm.migration.map.line"].read_group(
+            [("map_id", "=", self.fmap.id)], ["confidence:avg", "fill_rate:avg"], ["object_key"])
+        defaults = self.env["crm.migration.map.line"].read_group(
+            [("map_id", "=", self.fmap.id)], ["confidence", "fill_rate"], ["object_key"])
+        for group, default in zip(groups, defaults):
+            mine = lines.filtered(lambda l, g=group: l.object_key == g["object_key"])
+            self.assertAlmostEqual(default["confidence"], sum(mine.mapped("confidence")) / len(mine), 2)
+            self.assertAlmostEqual(default["fill_rate"], group["fill_rate"], 2)
+            self.assertLessEqual(default["confidence"], 1.0)
+        profiles = self.env["crm.migration.profile"].read_group(
+            [("run_id", "=", self.first_run.id)], ["fill_rate", "total"], ["object_key"])
+        for group in profiles:
+            self.assertLessEqual(group["fill_rate"], 100)
+            rows = self.first_run.profile_ids.filtered(lambda p, g=group: p.object_key == g["object_key"])
+            self.assertEqual(group["total"], max(rows.mapped("total")))
+
     def test_standard_fields_get_their_expected_target(self):
         schema = self.source._schema()
         for obj in schema.objects:
@@ -112,6 +133,20 @@ class TestFieldMap(SandboxCase):
         form = self.env["res.partner"].get_view(view_type="form")["arch"]
         self.assertIn("crm_migration_fields", form)
         self.assertIn("x_ploomes_id", form)
+
+        # a second account of the same kind: the fields made for the first are its own
+        second = self.env["crm.migration.source"].create(dict(self.source_values(), name="Second"))
+        self.env["crm.migration.run"].create({"source_id": second.id}).action_profile()
+        self.env["crm.migration.run"].search([("source_id", "=", second.id)])._run_to_end()
+        made = {(line.object_key, line.source_path): line.target_field
+                for line in self.fmap.line_ids.filtered(lambda l: l.action == "new" and l.custom)
+                if line.target_field in self.env[line.target_model]._fields}
+        self.assertTrue(made)
+        lines = second._current_map().line_ids
+        for (object_key, path), name in made.items():
+            line = lines.filtered(lambda l, o=object_key, p=path: (l.object_key, l.source_path) == (o, p))
+            self.assertEqual((line.action, line.target_field, line.confidence), ("existing", name, 1.0))
+            self.assertIn("was created for this field by an earlier migration", line.reasons_text)
 
     def test_json_export_then_import_gives_the_same_map(self):
         data = self.fmap._export_data()

@@ -349,3 +349,25 @@ def test_top_proposal_precision_stays_above_its_floor():
     assert overall >= 0.95
     assert bench.precision(holdout)[0] >= 0.9
 
+
+
+def test_a_field_made_for_this_field_by_an_earlier_migration_is_its_own():
+    cnpjs = filled("11.222.333/0001-81", "52.601.815/0001-20", "11222333000181")
+    first = propose_field(field("CNPJ do parceiro"), cnpjs, PARTNER, taken={"vat"})
+    assert (first.action, first.target) == ("new", "x_ploomes_cnpj_do_parceiro")
+    made = TargetField(first.target, "CNPJ do parceiro", ttype="char")
+    again = propose_field(field("CNPJ do parceiro"), cnpjs, PARTNER + (made,), taken={"vat"})
+    assert (again.action, again.target, again.confidence) == ("existing", made.name, 1.0)
+    assert again.reasons[0] == Reason("own_field", {"target": made.name})
+    assert "created for this field" in again.reasons_text()
+    # a field of another source, or of no source, is scored like any other field
+    other = TargetField("x_bloomr_cf_cnpj_do_parceiro", "CNPJ do parceiro", ttype="char")
+    elsewhere = propose_field(field("CNPJ do parceiro"), cnpjs, PARTNER + (other,), taken={"vat"})
+    assert elsewhere.confidence < 1.0
+    # a field of the same name that cannot hold the values is not taken for its own
+    wrong = TargetField(first.target, "CNPJ do parceiro", ttype="boolean")
+    assert propose_field(field("CNPJ do parceiro"), cnpjs, PARTNER + (wrong,),
+                         taken={"vat"}).target != wrong.name
+    [proposal] = propose_object([field("CNPJ do parceiro")], {"OtherProperties/cnpj_do_parceiro": cnpjs},
+                                PARTNER + (made,), taken={"vat"})
+    assert (proposal.target, proposal.confidence) == (made.name, 1.0)
