@@ -52,7 +52,7 @@ class TestFieldMap(SandboxCase):
             [("map_id", "=", self.fmap.id)], ["confidence:avg", "fill_rate:avg"], ["object_key"])
         defaults = self.env["crm.migration.map.line"].read_group(
             [("map_id", "=", self.fmap.id)], ["confidence", "fill_rate"], ["object_key"])
-        for group, default in zip(groups, defaults):
+        for group, default in zip(groups, defaults, strict=True):
             mine = lines.filtered(lambda l, g=group: l.object_key == g["object_key"])
             self.assertAlmostEqual(default["confidence"], sum(mine.mapped("confidence")) / len(mine), 2)
             self.assertAlmostEqual(default["fill_rate"], group["fill_rate"], 2)
