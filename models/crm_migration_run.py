@@ -4,7 +4,7 @@ import time
 import traceback
 
 from odoo import api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import UserError, ValidationError
 
 from ..sources import SourceError
 
@@ -38,6 +38,16 @@ LOCK_RETRY_SECONDS = 60
 #: With queue_job, the scheduler takes over a step only after this many minutes
 #: without a batch (its job was lost: a killed worker, a job set to failed...).
 STALE_MINUTES = 15
+#: The sample sizes a run takes: records per object of the sample migration.
+SAMPLE_SIZES = (1, 1000)
+
+
+def check_sample_size(env, size):
+    """ValidationError for a sample size out of :data:`SAMPLE_SIZES`."""
+    low, high = SAMPLE_SIZES
+    if not low <= size <= high:
+        raise ValidationError(env._("The sample takes from %(low)s to %(high)s records per "
+                                    "object, not %(size)s.", low=low, high=high, size=size))
 
 
 def in_test_mode():
@@ -117,6 +127,11 @@ class CrmMigrationRun(models.Model):
             by_level = counts.get(run.id, {})
             run.issue_count = sum(by_level.values())
             run.error_count = by_level.get("error", 0)
+
+    @api.constrains("sample_size")
+    def _check_sample_size(self):
+        for run in self:
+            check_sample_size(self.env, run.sample_size)
 
     @api.depends("state", "job")
     def _compute_guidance(self):

@@ -1,5 +1,8 @@
 """A run can be rolled back; a run cut by the source resumes where it stopped."""
-from odoo.exceptions import UserError
+import http.server
+import threading
+
+from odoo.exceptions import UserError, ValidationError
 
 from .common import SandboxCase
 
@@ -131,6 +134,54 @@ class TestResume(SandboxCase):
         self.assertFalse(self.env["crm.migration.source"].search([("name", "=", "Wrong key")]))
         wizard.api_key = self.sandbox.key
         self.assertEqual(wizard.action_connect()["res_model"], "crm.migration.run")
+
+    def test_the_wizard_says_in_words_what_is_wrong_and_never_shows_the_key(self):
+        Setup = self.env["crm.migration.setup"]
+        self.assertEqual(Setup.new({}).fallback_user_id, self.env.user)  # one click to clear
+        key = self.sandbox.key
+        for url, expected in (("http://127.0.0.1:1", r"^No answer from 127\.0\.0\.1: check the API URL"),
+                              (self.html_server(), r"does not answer like a Ploomes API: check the "
+                                                   r"API URL \(usually https://")):
+            wizard = Setup.create({"name": "Bad URL", "url": url, "api_key": key})
+            with self.assertRaisesRegex(UserError, expected) as caught:
+                wizard.action_connect()
+            for raw in ("retries", "urllib3", "Connection", "<html", key):
+                self.assertNotIn(raw, str(caught.exception))
+        wizard = Setup.create({"name": "Spaced key", "url": self.sandbox.base_url,
+                               "api_key": f"{key[:5]} {key[5:]}"})
+        with self.assertRaisesRegex(UserError, "spaces or line breaks inside") as caught:
+            wizard.action_connect()
+        self.assertNotIn(key[5:], str(caught.exception))
+        for size in (-5, 0, 1001):
+            wizard = Setup.create({"name": "Sample", "url": self.sandbox.base_url, "api_key": key,
+                                   "sample_size": size})
+            with self.assertRaisesRegex(ValidationError, f"from 1 to 1000 records per object, not {size}"):
+                wizard.action_connect()
+        with self.assertRaises(ValidationError):
+            self.new_run(sample_size=-5)
+        wizard = Setup.create({"name": "Trimmed", "url": f" {self.sandbox.base_url} ",
+                               "api_key": f"  {key}\n"})
+        run = self.env["crm.migration.run"].browse(wizard.action_connect()["res_id"])
+        self.assertEqual((run.source_id.url, run.source_id.api_key), (self.sandbox.base_url, key))
+        self.assertEqual(run.source_id.fallback_user_id, self.env.user)
+        self.assertFalse(self.env["crm.migration.source"].search([("name", "in", ("Bad URL", "Sample"))]))
+
+    def html_server(self):
+        """The address of a web page that is no API."""
+        class Page(http.server.BaseHTTPRequestHandler):
+            def do_GET(self):
+                self.send_response(200)
+                self.send_header("Content-Type", "text/html")
+                self.end_headers()
+                self.wfile.write(b"<html><body>Loja</body></html>")
+
+            def log_message(self, *args):
+                pass
+        server = http.server.HTTPServer(("127.0.0.1", 0), Page)
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+        self.addCleanup(server.server_close)
+        self.addCleanup(server.shutdown)
+        return f"http://127.0.0.1:{server.server_address[1]}"
 
 
 class TestRollbackBlocked(SandboxCase):

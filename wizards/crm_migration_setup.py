@@ -1,8 +1,11 @@
+from urllib.parse import urlsplit
+
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
 from ..mapping.spec import ClientConfig
-from ..sources import SOURCES, SourceError
+from ..models.crm_migration_run import check_sample_size
+from ..sources import SOURCES, MalformedResponse, SourceError, SourceUnavailable
 
 
 class CrmMigrationSetup(models.TransientModel):
@@ -29,8 +32,10 @@ class CrmMigrationSetup(models.TransientModel):
     key_label = fields.Char(compute="_compute_key_texts")
     key_help = fields.Char(compute="_compute_key_texts")
     fallback_user_id = fields.Many2one(
-        "res.users", "Fallback owner",
-        help="Owner of records whose source owner has no Odoo user (optional).")
+        "res.users", "Fallback owner", default=lambda self: self.env.user,
+        help="Owner of records whose source owner has no Odoo user: you, unless you choose "
+             "another user or clear it (then they are loaded without owner, and tasks that "
+             "need one are held back).")
     sample_size = fields.Integer(default=25, help="Records per object of the sample migration.")
 
     @api.model
@@ -67,10 +72,15 @@ class CrmMigrationSetup(models.TransientModel):
         documentation: probe its API and open the profile found, to confirm)."""
         self.ensure_one()
         spec = SOURCES[self.kind]
+        check_sample_size(self.env, self.sample_size)
         if spec.reads_export:
             return self._connect_export()
+        self.url, self.api_key = (self.url or "").strip(), (self.api_key or "").strip()
         if not self.url or not self.api_key:
             raise UserError(self.env._("Give the API URL and the API key of the source."))
+        if any(char.isspace() for char in self.api_key):
+            raise UserError(self.env._("The API key has spaces or line breaks inside: copy it "
+                                       "again, whole, from the source."))
         if spec.probe:
             return self._connect_probed()
         config = ClientConfig(url=self.url, key=self.api_key, rate_limit=spec.defaults.rate_limit,
@@ -83,7 +93,7 @@ class CrmMigrationSetup(models.TransientModel):
             finally:
                 client.close()
         except SourceError as exc:
-            raise UserError(self.env["crm.migration.source"]._error_message(exc)) from exc
+            raise UserError(self._connect_error(spec, exc).replace(self.api_key, "…")) from exc
         source = self.env["crm.migration.source"].create({
             "name": self.name, "kind": self.kind, "url": self.url.rstrip("/"),
             "api_key": self.api_key, "fallback_user_id": self.fallback_user_id.id,
@@ -91,6 +101,18 @@ class CrmMigrationSetup(models.TransientModel):
         run = self.env["crm.migration.run"].create(
             {"source_id": source.id, "sample_size": self.sample_size})
         return run._open_form()
+
+    def _connect_error(self, spec, exc):
+        """Why connecting failed, in the admin's words (the client's detail only when it
+        says more than the admin can act on)."""
+        if isinstance(exc, SourceUnavailable):
+            return self.env._("No answer from %(host)s: check the API URL and that the service "
+                              "is online.", host=urlsplit(self.url).hostname or self.url)
+        if isinstance(exc, MalformedResponse):
+            return self.env._("%(url)s does not answer like a %(crm)s API: check the API URL "
+                              "(usually %(default)s).", url=self.url, crm=spec.schema.label,
+                              default=spec.defaults.url)
+        return self.env["crm.migration.source"]._error_message(exc)
 
     def _connect_export(self):
         """Save the source with the export's files, profile them and show what was found."""
