@@ -31,6 +31,18 @@ class CrmMigrationIssue(models.Model):
     payload_excerpt = fields.Text(groups="crm_migration.group_crm_migration_manager")
     res_model = fields.Char("Model")
     res_id = fields.Many2oneReference("Record", model_field="res_model")
+    superseded = fields.Boolean(
+        readonly=True, index=True,
+        help="Found by an earlier pass of the run over the same records (validation, sample, "
+             "load): the latest pass says what is left.")
+
+    @api.model
+    def _supersede(self, run, step):
+        """A new pass of ``step`` over ``run``'s records: the issues earlier passes found
+        are history (a validation's and a sample's once the records load)."""
+        steps = ("validate", "load") if step in ("validate", "load") else (step,)
+        self.search([("run_id", "=", run.id), ("step", "in", steps),
+                     ("superseded", "=", False)]).write({"superseded": True})
 
     @api.model
     def _excerpt(self, payload):

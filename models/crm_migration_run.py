@@ -119,7 +119,8 @@ class CrmMigrationRun(models.Model):
 
     def _compute_issue_counts(self):
         groups = self.env["crm.migration.issue"]._read_group(
-            [("run_id", "in", self.ids)], ["run_id", "level"], ["__count"])
+            [("run_id", "in", self.ids), ("superseded", "=", False)], ["run_id", "level"],
+            ["__count"])
         counts = {}
         for run, level, count in groups:
             counts.setdefault(run.id, {})[level] = count
@@ -291,6 +292,7 @@ class CrmMigrationRun(models.Model):
                               job=self._job_label().lower()))
         self._check_source_idle()
         self.phase_ids.filtered(lambda p: p.kind == kind).unlink()
+        self.env["crm.migration.issue"]._supersede(self, kind)
         if kind == "load":
             self.map_id._provision(self)
         self.env["crm.migration.run.phase"].create(self._plan(kind, sample))
@@ -569,4 +571,5 @@ class CrmMigrationRun(models.Model):
         self.ensure_one()
         action = self.env["ir.actions.act_window"]._for_xml_id("crm_migration.action_issue")
         action["domain"] = [("run_id", "=", self.id)]
+        action["context"] = {"search_default_latest": 1, "search_default_group_code": 1}
         return action

@@ -187,7 +187,7 @@ class CrmMigrationRunPhase(models.Model):
         self.fixed_up = True
         issues = self.env["crm.migration.issue"].search([
             ("run_id", "=", self.run_id.id), ("step", "=", "load"), ("phase", "=", self.key),
-            ("code", "=", "unresolved_reference")])
+            ("code", "=", "unresolved_reference"), ("superseded", "=", False)])
         if not issues:
             return
         obj = self._object()
@@ -197,7 +197,7 @@ class CrmMigrationRunPhase(models.Model):
             ("source_key", "in", list(keys)), ("state", "in", ("loaded", "held"))])
         self.env["crm.migration.issue"].search([
             ("run_id", "=", self.run_id.id), ("step", "=", "load"), ("phase", "=", self.key),
-            ("source_key", "in", staged.mapped("source_key"))]).unlink()
+            ("source_key", "in", staged.mapped("source_key")), ("superseded", "=", False)]).unlink()
         self.env["crm.migration.spot.check"].search([
             ("run_id", "=", self.run_id.id), ("object_key", "=", obj.key),
             ("source_key", "in", staged.mapped("source_key"))]).unlink()

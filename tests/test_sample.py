@@ -23,9 +23,22 @@ class TestSampleMigration(SandboxCase):
             self.assertTrue(check.match)
         self.assertTrue(checks.filtered(lambda c: c.source_label.startswith("CNPJ")))
 
+        Issue = self.env["crm.migration.issue"]
+        sampled = Issue.search([("run_id", "=", run.id), ("superseded", "=", False)])
+        self.assertEqual(set(sampled.mapped("step")), {"load"})  # the validation's are history
+        self.assertEqual(run.error_count, len(sampled.filtered(lambda i: i.level == "error")))
+
         run.action_start()
         run._run_to_end()
         self.assertEqual(run.state, "done")
+        latest = Issue.search([("run_id", "=", run.id), ("superseded", "=", False)])
+        self.assertTrue(latest and not latest & sampled)
+        self.assertTrue(sampled.exists() and all(sampled.mapped("superseded")))
+        self.assertEqual(run.error_count, len(latest.filtered(lambda i: i.level == "error")))
+        self.assertLess(run.issue_count, len(run.issue_ids))
+        keys = [(i.phase, i.code, i.source_key, i.field) for i in latest if i.source_key]
+        self.assertEqual(len(keys), len(set(keys)))  # one problem of one record: once
+        self.assertEqual(run.action_view_issues()["context"].get("search_default_latest"), 1)
         self.assertEqual(len(self.records_of("res.partner", "Contacts")),
                          self.sandbox.dataset.count("Contacts"))
         companies = self.phase(run, "companies")
