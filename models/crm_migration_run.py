@@ -90,6 +90,8 @@ class CrmMigrationRun(models.Model):
         "crm.migration.run.phase", "run_id", "Validation", domain=[("kind", "=", "validate")])
     load_phase_ids = fields.One2many(
         "crm.migration.run.phase", "run_id", "Reconciliation", domain=[("kind", "=", "load")])
+    rollback_phase_ids = fields.One2many(
+        "crm.migration.run.phase", "run_id", "Rollback", domain=[("kind", "=", "rollback")])
     issue_ids = fields.One2many("crm.migration.issue", "run_id", "Issues", readonly=True)
     profile_ids = fields.One2many("crm.migration.profile", "run_id", readonly=True)
     spot_check_ids = fields.One2many("crm.migration.spot.check", "run_id", "Spot check", readonly=True)
@@ -153,7 +155,7 @@ class CrmMigrationRun(models.Model):
             "failed": self.env._("This step stopped. Read the error, fix its cause, then Resume: the "
                         "step continues where it stopped."),
             "rolled_back": self.env._("Everything this run created was removed, and what it changed was "
-                             "restored."),
+                             "restored (the Rollback tab says what). Start over with New run."),
         }
         for run in self:
             run.guidance = False if run.job else texts[run.state]
@@ -505,6 +507,7 @@ class CrmMigrationRun(models.Model):
             self.env["crm.migration.record"]._explain_pending(self)
         elif kind == "rollback":
             values.update(state="rolled_back", finished_at=fields.Datetime.now())
+            self.load_phase_ids.write({"state": "rolled_back"})
         self.write(values)
 
     def _run_to_end(self, max_seconds=None, on_batch=None):
@@ -549,6 +552,12 @@ class CrmMigrationRun(models.Model):
     def _reconciliation(self, kind="load"):
         """Rows of the reconciliation table of a step."""
         return self.phase_ids.filtered(lambda p: p.kind == kind).sorted("sequence")
+
+    def action_new_run(self):
+        """Start over: a new run of this run's source."""
+        self.ensure_one()
+        return self.create({"source_id": self.source_id.id,
+                            "sample_size": self.sample_size})._open_form()
 
     def _open_form(self):
         return {

@@ -26,7 +26,8 @@ class CrmMigrationRunPhase(models.Model):
     name = fields.Char(required=True)
     state = fields.Selection(
         [("pending", "Pending"), ("running", "Running"), ("done", "Done"),
-         ("failed", "Failed"), ("skipped", "Skipped"), ("refused", "Refused by the source")],
+         ("failed", "Failed"), ("skipped", "Skipped"), ("refused", "Refused by the source"),
+         ("rolled_back", "Rolled back")],
         default="pending", required=True,
     )
     refused_status = fields.Integer(
@@ -44,6 +45,8 @@ class CrmMigrationRunPhase(models.Model):
     verified = fields.Integer(help="Read back from Odoo and equal, field by field, to the map's output.")
     warnings = fields.Integer("With warnings")
     errors = fields.Integer("With errors")
+    removed = fields.Integer(help="Rollback: records the run created, deleted again.")
+    restored = fields.Integer(help="Rollback: records the run changed or removed, as they were.")
     notice = fields.Char()
     fixed_up = fields.Boolean(help="References to records loaded later in the phase were resolved.")
     started_at = fields.Datetime()
@@ -218,6 +221,12 @@ class CrmMigrationRunPhase(models.Model):
             self._finish()
             return
         refused, blocked = entries._undo()
+        undone = entries - refused - blocked
+        self.write({
+            "removed": self.removed + len(undone.filtered(lambda e: e.operation == "create")),
+            "restored": self.restored + len(undone.filtered(
+                lambda e: e.operation in ("write", "unlink"))),
+        })
         self.env["crm.migration.issue"].create([{
             "run_id": run.id, "step": "rollback", "phase": "rollback", "level": "warning",
             "code": "rollback_blocked",

@@ -20,6 +20,9 @@ class TestRollback(SandboxCase):
         partners = self.records_of("res.partner", "Contacts")
         self.assertEqual(len(partners), self.sandbox.dataset.count("Contacts"))
         self.assertIn("x_ploomes_id", self.env["res.partner"]._fields)
+        journal = self.env["crm.migration.journal"].search([("run_id", "=", run.id)])
+        operations = {op: len(journal.filtered(lambda e, op=op: e.operation == op))
+                      for op in ("create", "write", "unlink", "link")}
         run.action_rollback()
         run._run_to_end()
         self.assertEqual(run.state, "rolled_back")
@@ -34,6 +37,18 @@ class TestRollback(SandboxCase):
         self.assertTrue(preexisting.exists())
         phase = run.phase_ids.filtered(lambda p: p.kind == "rollback")
         self.assertEqual(phase.failed, 0)
+
+        # the rollback's own reconciliation, the load's marked rolled back, and a way on
+        self.assertEqual(run.rollback_phase_ids, phase)
+        self.assertEqual((phase.removed, phase.restored, phase.total),
+                         (operations["create"], operations["write"] + operations["unlink"],
+                          sum(operations.values())))
+        self.assertGreaterEqual(phase.removed, sum(run.load_phase_ids.mapped("created")))
+        self.assertEqual(set(run.load_phase_ids.mapped("state")), {"rolled_back"})
+        self.assertIn("New run", run.guidance)
+        action = run.action_new_run()
+        new = self.env["crm.migration.run"].browse(action["res_id"])
+        self.assertEqual((new.source_id, new.state, new.sample_size), (run.source_id, "draft", 25))
 
     def test_a_run_stopped_half_way_is_rolled_back(self):
         run = self.profile()
