@@ -25,6 +25,8 @@ NEW_FIELD_TYPES = [
     ("many2many", "Tags (several values)"),
 ]
 #: Odoo fields never proposed as targets.
+#: Below this confidence a proposed line asks to be reviewed.
+LOW_CONFIDENCE = 0.6
 EXCLUDED_TARGETS = {"id", "display_name", "create_uid", "create_date", "write_uid", "write_date",
                     "company_id", "message_main_attachment_id", "activity_user_id"}
 #: The form view that shows an object's "Migrated fields" page.
@@ -93,6 +95,9 @@ class CrmMigrationMap(models.Model):
     line_ids = fields.One2many("crm.migration.map.line", "map_id", "Lines", copy=True)
     line_count = fields.Integer(compute="_compute_counts")
     to_review_count = fields.Integer("Lines to review", compute="_compute_counts")
+    low_confidence_count = fields.Integer(
+        "Low-confidence lines not reviewed", compute="_compute_counts",
+        help="Lines proposed with less than 60 % confidence that nobody reviewed.")
     apply_stage_probability = fields.Boolean(
         help="Give open opportunities the probability of their stage in the source "
              "(kept on each stage as 'Source probability'), instead of Odoo's own.",
@@ -128,11 +133,14 @@ class CrmMigrationMap(models.Model):
             fmap.display_name = self.env._("%(name)s map v%(version)s",
                                            name=fmap.source_id.name, version=fmap.version)
 
-    @api.depends("line_ids.reviewed")
+    @api.depends("line_ids.reviewed", "line_ids.confidence", "line_ids.action")
     def _compute_counts(self):
         for fmap in self:
             fmap.line_count = len(fmap.line_ids)
-            fmap.to_review_count = len(fmap.line_ids.filtered(lambda l: not l.reviewed))
+            unreviewed = fmap.line_ids.filtered(lambda l: not l.reviewed)
+            fmap.to_review_count = len(unreviewed)
+            fmap.low_confidence_count = len(unreviewed.filtered(
+                lambda l: l.confidence < LOW_CONFIDENCE and l.action != "skip"))
 
     @api.depends("line_ids.action", "line_ids.target_field", "line_ids.converter",
                  "line_ids.option_ids.target", "refusal_ids.acknowledged")
@@ -163,6 +171,9 @@ class CrmMigrationMap(models.Model):
                 {"state": "draft"})
             fmap.write({"state": "confirmed", "confirmed_by": self.env.uid,
                         "confirmed_at": fields.Datetime.now()})
+            # one confirmation: the runs of the source waiting for their map move on
+            fmap.source_id.run_ids.filtered(lambda r: r.state == "profiled" and not r.job).write(
+                {"map_id": fmap.id, "state": "mapped"})
         return True
 
     def _validation_errors(self):

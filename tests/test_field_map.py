@@ -109,6 +109,21 @@ class TestFieldMap(SandboxCase):
             run.action_start()
         self.assertFalse(self.records_of("res.partner", "Contacts"))
 
+    def test_one_confirmation_on_the_map_moves_the_waiting_run_on(self):
+        self.assertEqual(self.first_run.state, "profiled")
+        lines = self.fmap.line_ids
+        self.line("companies", "Website").write({"confidence": 0.3, "reviewed": False})
+        low = lines.filtered(lambda l: not l.reviewed and l.confidence < 0.6 and l.action != "skip")
+        self.assertTrue(low)
+        self.assertEqual((self.fmap.to_review_count, self.fmap.low_confidence_count),
+                         (len(lines.filtered(lambda l: not l.reviewed)), len(low)))
+        low[:1].action_accept()
+        self.assertEqual(self.fmap.low_confidence_count, len(low) - 1)
+        self.fmap.action_confirm()
+        self.assertEqual((self.first_run.state, self.first_run.map_id), ("mapped", self.fmap))
+        self.first_run.action_validate()  # no second confirmation on the run
+        self.assertEqual(self.first_run.job, "validate")
+
     def test_an_edit_after_confirmation_needs_a_new_confirmation(self):
         self.fmap.action_confirm()
         version = self.fmap.version
