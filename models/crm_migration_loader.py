@@ -679,6 +679,13 @@ class CrmMigrationLoaderPartner(models.AbstractModel):
         result = super()._transform(ctx, obj, lines, staged)
         partners = self.env["res.partner"]
         commercial = set(partners._commercial_fields())
+        brazil = self.env.ref("base.br").id
+        portuguese = bool(self.env["res.lang"]._lang_get("pt_BR"))
+        for _rec, values, _problems in result:
+            # Brazilian partners speak Portuguese (Odoo would give them the admin's language)
+            country = values.get("country_id") or self.env.company.country_id.id
+            if portuguese and "lang" not in values and country == brazil:
+                values["lang"] = "pt_BR"
         for _rec, values, problems in result:
             if not values.get("parent_id"):
                 continue

@@ -27,6 +27,7 @@ class TestPloomesSlice(SandboxCase):
                 "name": u["Name"], "login": u["Email"].strip().lower(), "email": u["Email"]})
             for u in with_email[::2]
         }
+        cls.env["res.lang"]._activate_lang("pt_BR")
         cls.first_run = cls.migrate()
         cls.partners = cls.records_of("res.partner", "Contacts")
 
@@ -152,6 +153,17 @@ class TestPloomesSlice(SandboxCase):
                 self.assertEqual(partner.state_id.code, self.states[contact["StateId"]]["Short"], source_id)
             if contact.get("StreetAddress"):
                 self.assertIn(contact["StreetAddress"].split()[0], partner.street or "", source_id)
+
+    def test_brazilian_partners_get_portuguese(self):
+        brazil = self.env.ref("base.br")
+        home = self.env.company.country_id
+        for partner in self.partners.values():
+            expected = "pt_BR" if (partner.country_id or home) == brazil else None
+            if expected:
+                self.assertEqual(partner.lang, expected, partner.display_name)
+        self.assertTrue(any(p.country_id == brazil for p in self.partners.values()))
+        self.assertEqual(self.migrate().phase_ids.filtered(
+            lambda p: p.kind == "load" and p.key == "companies").updated, 0)
 
     def test_owners_matched_by_email_never_silently_to_admin(self):
         unmatched_seen = 0
