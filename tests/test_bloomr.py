@@ -38,6 +38,13 @@ class BloomrCase(SourceCase):
                 "rate_limit": 0, "batch_size": 40}
 
     @classmethod
+    def confirm_profile(cls):
+        """Probe the API, confirm what was found, and give unmatched owners the admin."""
+        cls.source.action_probe_api()
+        cls.source.action_confirm_api_profile()
+        cls.source.fallback_user_id = cls.env.ref("base.user_admin")
+
+    @classmethod
     def by_identity(cls, entity, model):
         """{source id: Odoo record} of what ``entity`` became in ``model``."""
         return {i.source_key: cls.env[model].browse(i.res_id)

@@ -19,9 +19,7 @@ class TestBloomrDelta(BloomrCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.source.action_probe_api()
-        cls.source.action_confirm_api_profile()
-        cls.source.fallback_user_id = cls.env.ref("base.user_admin")
+        cls.confirm_profile()
 
     def delta_runs(self):
         return self.source.run_ids.filtered(lambda r: r.mode == "delta")

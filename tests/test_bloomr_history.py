@@ -35,9 +35,7 @@ class TestBloomrHistory(BloomrCase):
         cls.seller = new_test_user(cls.env, "bloomr_seller", name="Bloomr Seller",
                                    email=cls.users[assignee]["email"],
                                    groups="base.group_user,sales_team.group_sale_salesman")
-        cls.source.action_probe_api()
-        cls.source.action_confirm_api_profile()
-        cls.source.fallback_user_id = cls.env.ref("base.user_admin")
+        cls.confirm_profile()
         cls.run_ = cls.migrate()
         cls.partners = {**cls.by_identity("contacts", "res.partner"),
                         **cls.by_identity("companies", "res.partner")}
@@ -202,9 +200,7 @@ class TestBloomrProjectTasks(BloomrCase):
     sandbox_options = {"seed": 14, "scale": 30, "auth": "bearer", "paging": "offset"}
 
     def test_tasks_become_project_tasks_with_assignee_customer_deadline_and_state(self):
-        self.source.action_probe_api()
-        self.source.action_confirm_api_profile()
-        self.source.fallback_user_id = self.env.ref("base.user_admin")
+        self.confirm_profile()
         run = self.migrate(task_target="project")
         tasks = {str(task["id"]): task for task in self.sandbox.records("tasks")}
         records = self.by_identity("tasks", "project.task")

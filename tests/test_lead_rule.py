@@ -12,9 +12,7 @@ class TestLeadRule(BloomrCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.source.action_probe_api()
-        cls.source.action_confirm_api_profile()
-        cls.source.fallback_user_id = cls.env.ref("base.user_admin")
+        cls.confirm_profile()
         cls.run_ = cls.profile()
         cls.map = cls.source._current_map()
         cls.deals = cls.sandbox.records("deals")
