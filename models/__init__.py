@@ -21,6 +21,7 @@ from . import crm_stage
 from . import crm_migration_automation
 from . import crm_lead
 from . import crm_migration_spot_check
+from . import crm_migration_provenance
 from ..sources import SOURCES
 
 SOURCES.load_odoo_parts()

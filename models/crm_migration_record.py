@@ -35,6 +35,8 @@ class CrmMigrationRecord(models.Model):
     entity = fields.Char(required=True)
     source_key = fields.Char("Source id", required=True)
     payload = fields.Json(required=True, groups="crm_migration.group_crm_migration_manager")
+    payload_text = fields.Text("Source record", compute="_compute_payload_text",
+                               groups="crm_migration.group_crm_migration_manager")
     payload_hash = fields.Char(required=True)
     source_updated_at = fields.Datetime("Changed in source")
     state = fields.Selection(
@@ -49,6 +51,11 @@ class CrmMigrationRecord(models.Model):
         ("source_entity_key_uniq", "UNIQUE(source_id, entity, source_key)",
          "A source record is staged once."),
     ]
+
+    @api.depends("payload")
+    def _compute_payload_text(self):
+        for rec in self:
+            rec.payload_text = json.dumps(rec.payload, ensure_ascii=False, indent=2, default=str)
 
     def init(self):
         self.env.cr.execute("""

@@ -165,6 +165,32 @@ class TestPloomesSlice(SandboxCase):
         self.assertEqual(self.migrate().phase_ids.filtered(
             lambda p: p.kind == "load" and p.key == "companies").updated, 0)
 
+    def test_every_migrated_record_says_where_it_came_from(self):
+        identities = self.env["crm.migration.identity"].search([("source_id", "=", self.source.id)])
+        models_ = set(identities.mapped("res_model")) - {"mail.message", "res.users"}
+        self.assertIn("res.partner", models_)
+        for model in models_:
+            action = self.env.ref(f"crm_migration.provenance_{model.replace('.', '_')}")
+            self.assertEqual(action.binding_model_id.model, model)
+            identity = identities.filtered(lambda i, m=model: i.res_model == m)[:1]
+            shown = action.with_context(active_model=model, active_id=identity.res_id,
+                                        active_ids=[identity.res_id]).run()
+            found = self.env["crm.migration.identity"].search(shown["domain"])
+            self.assertIn(identity, found)
+            self.assertEqual(set(found.mapped("res_id")), {identity.res_id})
+        partner = next(iter(self.partners.values()))
+        identity = identities.filtered(lambda i: (i.res_model, i.res_id) == ("res.partner", partner.id))
+        self.assertEqual((identity.source_id, identity.run_id), (self.source, self.first_run))
+        self.assertEqual(identity.action_open_run()["res_id"], self.first_run.id)
+        staged = self.env["crm.migration.record"].browse(identity.action_open_staged()["res_id"])
+        self.assertEqual(staged.source_key, identity.source_key)
+        self.assertIn(f'"Id": {identity.source_key}', staged.payload_text)
+        # a second run creates no second action
+        actions = self.env["ir.actions.server"].search_count([("name", "=", "Migrated from")])
+        self.migrate()
+        self.assertEqual(self.env["ir.actions.server"].search_count([("name", "=", "Migrated from")]),
+                         actions)
+
     def test_owners_matched_by_email_never_silently_to_admin(self):
         unmatched_seen = 0
         for source_id, contact in self.contacts.items():

@@ -1,0 +1,68 @@
+from odoo import api, models
+
+#: Models whose records are shown elsewhere (a message in its chatter): no action of their own.
+WITHOUT_PROVENANCE = {"mail.message", "res.users"}
+
+
+class CrmMigrationIdentity(models.Model):
+    """Provenance: where a migrated record came from (source, object, id, run), read from the
+    identity map, so that nothing is added to business tables."""
+
+    _inherit = "crm.migration.identity"  # pylint: disable=consider-merging-classes-inherited  # one concern per file: provenance
+
+    @api.model
+    def _provenance_action(self, model, ids):
+        """The identities of records ``ids`` of ``model``: which source, object and run made them."""
+        action = self.env["ir.actions.act_window"]._for_xml_id("crm_migration.action_provenance")
+        action["domain"] = [("res_model", "=", model), ("res_id", "in", list(ids))]
+        return action
+
+    def action_open_run(self):
+        """The run that migrated this record."""
+        self.ensure_one()
+        return self.run_id._open_form()
+
+    def action_open_staged(self):
+        """The source record, as it was staged."""
+        self.ensure_one()
+        staged = self.env["crm.migration.record"].search([
+            ("source_id", "=", self.source_id.id), ("entity", "=", self.entity.split("#")[0]),
+            ("source_key", "=", self.source_key)], limit=1)
+        return {"type": "ir.actions.act_window", "res_model": "crm.migration.record",
+                "res_id": staged.id, "view_mode": "form", "target": "new"}
+
+
+class CrmMigrationRun(models.Model):
+    """Every model a run loaded records into gets a "Migrated from" action on its records."""
+
+    _inherit = "crm.migration.run"  # pylint: disable=consider-merging-classes-inherited  # one concern per file: provenance
+
+    def _finish_job(self):
+        kind = self.job
+        result = super()._finish_job()
+        if kind == "load":
+            self._provision_provenance()
+        return result
+
+    def _provision_provenance(self):
+        """A "Migrated from" action (Action menu) on each model the source's records went
+        to: kept with the addon (removed when it is uninstalled), one per model."""
+        identities = self.env["crm.migration.identity"].sudo()
+        models_ = {model for [model] in identities._read_group(
+            [("source_id", "=", self.source_id.id)], ["res_model"])} - WITHOUT_PROVENANCE
+        data = self.env["ir.model.data"].sudo()
+        for model in sorted(m for m in models_ if m in self.env):
+            name = f"provenance_{model.replace('.', '_')}"
+            if self.env.ref(f"crm_migration.{name}", raise_if_not_found=False):
+                continue
+            model_id = self.env["ir.model"]._get_id(model)
+            action = self.env["ir.actions.server"].sudo().create({
+                "name": self.env._("Migrated from"), "model_id": model_id,
+                "binding_model_id": model_id, "binding_view_types": "form,list",
+                "state": "code", "groups_id": [(4, self.env.ref(
+                    "crm_migration.group_crm_migration_user").id)],
+                "code": "action = env['crm.migration.identity']._provenance_action("
+                        "model._name, records.ids)",
+            })
+            data.create({"module": "crm_migration", "name": name, "model": action._name,
+                         "res_id": action.id, "noupdate": True})
