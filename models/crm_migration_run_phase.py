@@ -52,6 +52,30 @@ class CrmMigrationRunPhase(models.Model):
     started_at = fields.Datetime()
     finished_at = fields.Datetime()
 
+    def action_open_issues(self):
+        """The issues this phase's latest pass found."""
+        self.ensure_one()
+        action = self.run_id.action_view_issues()
+        action["domain"] = [("run_id", "=", self.run_id.id), ("step", "=", self.kind),
+                            ("phase", "=", self.key)]
+        action["context"] = {"search_default_latest": 1}
+        return action
+
+    def action_open_records(self):
+        """The Odoo records this phase's object became."""
+        self.ensure_one()
+        obj = self._object()
+        source = self.run_id.source_id
+        keys = self.env["crm.migration.record"].browse(self.env["crm.migration.record"]._staged_ids(
+            source, obj.entity, contains=obj.where)).mapped("source_key")
+        identities = self.env["crm.migration.identity"].search([
+            ("source_id", "=", source.id), ("entity", "=", obj.identity_entity),
+            ("res_model", "=", obj.model), ("source_key", "in", keys)])
+        return {"type": "ir.actions.act_window", "res_model": obj.model, "name": self.name,
+                "view_mode": "list,form", "views": [(False, "list"), (False, "form")],
+                "domain": [("id", "in", identities.mapped("res_id"))],
+                "context": {"active_test": False}}
+
     def _object(self):
         return self.run_id.source_id._schema().object(self.key)
 

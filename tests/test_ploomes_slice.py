@@ -191,6 +191,19 @@ class TestPloomesSlice(SandboxCase):
         self.assertEqual(self.env["ir.actions.server"].search_count([("name", "=", "Migrated from")]),
                          actions)
 
+    def test_reconciliation_rows_open_their_issues_and_records(self):
+        phase = self.phase(self.first_run, "companies")
+        records = self.env["res.partner"].with_context(active_test=False).search(
+            phase.action_open_records()["domain"])
+        companies = {p for p in self.partners.values() if p.is_company}
+        self.assertEqual(set(records), companies)
+        people = self.phase(self.first_run, "people")
+        action = people.action_open_issues()
+        issues = self.env["crm.migration.issue"].search(action["domain"])
+        self.assertTrue(issues)
+        self.assertEqual(set(issues.mapped("phase")), {"people"})
+        self.assertEqual(action["context"], {"search_default_latest": 1})
+
     def test_owners_matched_by_email_never_silently_to_admin(self):
         unmatched_seen = 0
         for source_id, contact in self.contacts.items():
