@@ -31,6 +31,11 @@ class CrmMigrationIssue(models.Model):
     payload_excerpt = fields.Text(groups="crm_migration.group_crm_migration_manager")
     res_model = fields.Char("Model")
     res_id = fields.Many2oneReference("Record", model_field="res_model")
+    status = fields.Selection(
+        [("open", "Open"), ("accepted", "Accepted"), ("fixed", "Fixed")], default="open",
+        required=True, index=True,
+        help="Accepted: the admin migrates with it as it is. Fixed: corrected in the source or "
+             "in Odoo. Open ones count in the run's errors.")
     superseded = fields.Boolean(
         readonly=True, index=True,
         help="Found by an earlier pass of the run over the same records (validation, sample, "
@@ -49,6 +54,26 @@ class CrmMigrationIssue(models.Model):
         """A readable, bounded excerpt of a payload."""
         text = json.dumps(payload, ensure_ascii=False, indent=1, default=str)
         return text if len(text) <= EXCERPT_SIZE else text[:EXCERPT_SIZE] + "\n…"
+
+    def action_accept(self):
+        """Migrate with these problems as they are."""
+        self.write({"status": "accepted"})
+        return True
+
+    def action_mark_fixed(self):
+        """These problems were corrected in the source or in Odoo."""
+        self.write({"status": "fixed"})
+        return True
+
+    def action_accept_cause(self):
+        """Accept every open issue of the same cause (problem and phase) in these runs'
+        latest pass."""
+        causes = {(issue.run_id.id, issue.code, issue.phase) for issue in self}
+        domain = [("status", "=", "open"), ("superseded", "=", False)]
+        for run_id, code, phase in causes:
+            self.search(domain + [("run_id", "=", run_id), ("code", "=", code),
+                                  ("phase", "=", phase)]).action_accept()
+        return True
 
     def action_open_record(self):
         self.ensure_one()

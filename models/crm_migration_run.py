@@ -121,8 +121,8 @@ class CrmMigrationRun(models.Model):
 
     def _compute_issue_counts(self):
         groups = self.env["crm.migration.issue"]._read_group(
-            [("run_id", "in", self.ids), ("superseded", "=", False)], ["run_id", "level"],
-            ["__count"])
+            [("run_id", "in", self.ids), ("superseded", "=", False), ("status", "=", "open")],
+            ["run_id", "level"], ["__count"])
         counts = {}
         for run, level, count in groups:
             counts.setdefault(run.id, {})[level] = count

@@ -204,6 +204,28 @@ class TestPloomesSlice(SandboxCase):
         self.assertEqual(set(issues.mapped("phase")), {"people"})
         self.assertEqual(action["context"], {"search_default_latest": 1})
 
+    def test_issues_are_accepted_one_by_one_or_by_cause(self):
+        Issue = self.env["crm.migration.issue"]
+        latest = Issue.search([("run_id", "=", self.first_run.id), ("superseded", "=", False)])
+        self.assertEqual(set(latest.mapped("status")), {"open"})
+        code, phase = max(((i.code, i.phase) for i in latest),
+                          key=lambda cause: len(latest.filtered(
+                              lambda i, c=cause: (i.code, i.phase) == c)))
+        cause = latest.filtered(lambda i: (i.code, i.phase) == (code, phase))
+        self.assertGreater(len(cause), 1)
+        errors = self.first_run.error_count
+        cause[0].action_accept()
+        self.assertEqual((cause[0].status, cause[1].status), ("accepted", "open"))
+        cause[1].action_accept_cause()
+        self.assertEqual(set(cause.mapped("status")), {"accepted"})
+        others = latest - cause
+        self.assertEqual(set(others.mapped("status")), {"open"})
+        self.first_run.invalidate_recordset(["error_count"])
+        self.assertEqual(self.first_run.error_count,
+                         errors - len(cause.filtered(lambda i: i.level == "error")))
+        others[:1].action_mark_fixed()
+        self.assertEqual(others[:1].status, "fixed")
+
     def test_owners_matched_by_email_never_silently_to_admin(self):
         unmatched_seen = 0
         for source_id, contact in self.contacts.items():
