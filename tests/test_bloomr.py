@@ -259,6 +259,19 @@ class TestBloomrApi(BloomrCase):
         admin.user_id = rep.user_id
         self.assertFalse(admin.sales_access_applied)
 
+    def test_one_tag_taxonomy_makes_every_tag_a_crm_tag_too(self):
+        names = {" ".join(tag["name"].split()) for tag in self.sandbox.records("tags")}
+        self.assertEqual(self.phase(self.run_.phase_ids[:1].run_id, "shared_deal_tags").state,
+                         "skipped")  # without the option
+        self.source._current_map().shared_tags = True  # a new version of the map
+        run = self.migrate()
+        phase = self.phase(run, "shared_deal_tags")
+        self.assertEqual((phase.state, phase.total, phase.failed), ("done", len(names), 0))
+        tags = self.by_identity("tags#deals", "crm.tag")
+        self.assertEqual({tag.name for tag in tags.values()}, names)
+        self.assertLessEqual(names, set(self.env["crm.tag"].search([]).mapped("name")))
+        self.assertLessEqual(names, set(self.env["res.partner.category"].search([]).mapped("name")))
+
     def test_a_second_run_changes_nothing(self):
         second = self.migrate()
         for key in CORE[1:]:

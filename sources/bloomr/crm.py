@@ -95,13 +95,18 @@ CONTACT_FIELDS = (
       {"entity": "tags", "model": "res.partner.category"}),
 ) + ADDRESS
 
+TAG_FIELDS = (F("name", "Name", "Nome", "string", "name", "text", required=True),
+              F("color", "Colour", "Cor", "color", "color", "color"))
+
 OBJECTS = (
     SourceObject("users", "users", "Users", "Usuários", "res.users", 10,
                  loader="crm.migration.loader.users"),
     SourceObject("tags", "tags", "Tags", "Marcadores", "res.partner.category", 20,
-                 match_on=("name",),
-                 fields=(F("name", "Name", "Nome", "string", "name", "text", required=True),
-                         F("color", "Colour", "Cor", "color", "color", "color"))),
+                 match_on=("name",), fields=TAG_FIELDS),
+    # One shared taxonomy (map option): every tag is a CRM tag too, not only those of deals.
+    SourceObject("shared_deal_tags", "tags", "Tags as deal tags",
+                 "Marcadores como marcadores de negócios", "crm.tag", 21, match_on=("name",),
+                 identity="tags#deals", option="shared_tags", fields=TAG_FIELDS),
     SourceObject("pipelines", "pipelines", "Pipelines", "Funis", "crm.team", 30,
                  match_on=("name",), defaults={"use_opportunities": True},
                  fields=(F("name", "Name", "Nome", "string", "name", "text", required=True),)),
