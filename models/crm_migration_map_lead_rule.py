@@ -21,8 +21,8 @@ class CrmMigrationMap(models.Model):
         help="A field of the source's deals (their stage, status or any other): the deals "
              "holding the values ticked below become leads, the others opportunities. Empty: "
              "every deal becomes an opportunity.")
-    lead_rule_object = fields.Char(readonly=True, copy=True)
-    lead_rule_path = fields.Char(readonly=True, copy=True)
+    lead_rule_object = fields.Char(readonly=True)
+    lead_rule_path = fields.Char(readonly=True)
     lead_value_ids = fields.One2many("crm.migration.map.lead.value", "map_id", "Values")
     lead_count = fields.Integer("Become leads", compute="_compute_lead_counts")
     opportunity_count = fields.Integer("Become opportunities", compute="_compute_lead_counts")

@@ -25,8 +25,10 @@ class CrmMigrationIdentity(models.Model):
     def action_open_staged(self):
         """The source record, as it was staged."""
         self.ensure_one()
+        entity = next((obj.entity for obj in self.source_id._schema().objects
+                       if obj.identity_entity == self.entity), self.entity)
         staged = self.env["crm.migration.record"].search([
-            ("source_id", "=", self.source_id.id), ("entity", "=", self.entity.split("#")[0]),
+            ("source_id", "=", self.source_id.id), ("entity", "=", entity),
             ("source_key", "=", self.source_key)], limit=1)
         return {"type": "ir.actions.act_window", "res_model": "crm.migration.record",
                 "res_id": staged.id, "view_mode": "form", "target": "new"}
