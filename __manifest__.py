@@ -14,10 +14,12 @@
         "security/crm_migration_rules.xml",
         "data/ir_sequence_data.xml",
         "data/ir_cron_data.xml",
+        "data/crm_migration_issue_cause_data.xml",
         "views/crm_migration_log_views.xml",
         "views/crm_migration_map_views.xml",
         "sources/ploomes/views/crm_migration_map_views.xml",
         "views/crm_migration_run_views.xml",
+        "views/crm_migration_dashboard_views.xml",
         "views/crm_migration_source_views.xml",
         "views/crm_stage_views.xml",
         "views/crm_migration_automation_views.xml",
@@ -29,11 +31,13 @@
         "web.assets_backend": [
             "crm_migration/static/src/js/run_autorefresh.js",
             "crm_migration/static/src/xml/run_autorefresh.xml",
+            "crm_migration/static/src/provenance/provenance_banner.js",
+            "crm_migration/static/src/provenance/provenance_banner.xml",
         ],
         "web.assets_tests": [
             "crm_migration/static/tests/tours/crm_migration_tour.js",
         ],
     },
     "installable": True,
-    "application": False,
+    "application": True,
 }

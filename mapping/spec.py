@@ -70,6 +70,10 @@ class SourceClient(Protocol):
     def download(self, url) -> bytes:
         """The bytes of a file the source links to."""
 
+    def count_records(self, entity, changed_since=None) -> int | None:
+        """Optional: how many records :meth:`read_page` will read (the progress total);
+        None when the source cannot say cheaply."""
+
     def close(self):
         """Release the connection pool."""
 

@@ -7,6 +7,7 @@ from . import crm_migration_source_workflows
 from . import crm_migration_record
 from . import crm_migration_identity
 from . import crm_migration_journal
+from . import crm_migration_issue_cause
 from . import crm_migration_issue
 from . import crm_migration_user_match
 from . import crm_migration_map
@@ -22,6 +23,7 @@ from . import crm_migration_automation
 from . import crm_lead
 from . import crm_migration_spot_check
 from . import crm_migration_provenance
+from . import crm_migration_run_dashboard
 from ..sources import SOURCES
 
 SOURCES.load_odoo_parts()

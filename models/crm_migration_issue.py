@@ -24,6 +24,8 @@ class CrmMigrationIssue(models.Model):
     step = fields.Selection(JOBS, index=True)
     phase = fields.Char(index=True)
     code = fields.Char(index=True)
+    cause_id = fields.Many2one("crm.migration.issue.cause", "Problem", index=True, readonly=True)
+    cause_description = fields.Text(related="cause_id.description")
     entity = fields.Char()
     source_key = fields.Char("Source id", index=True)
     field = fields.Char("Source field")
@@ -40,6 +42,17 @@ class CrmMigrationIssue(models.Model):
         readonly=True, index=True,
         help="Found by an earlier pass of the run over the same records (validation, sample, "
              "load): the latest pass says what is left.")
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        """Each issue gets the cause of its code: one look-up for the whole batch."""
+        codes = {vals["code"] for vals in vals_list if vals.get("code") and not vals.get("cause_id")}
+        if codes:
+            causes = self.env["crm.migration.issue.cause"]._for_codes(codes)
+            for vals in vals_list:
+                if vals.get("code") and not vals.get("cause_id"):
+                    vals["cause_id"] = causes[vals["code"]].id
+        return super().create(vals_list)
 
     @api.model
     def _supersede(self, run, step):
@@ -68,10 +81,10 @@ class CrmMigrationIssue(models.Model):
     def action_accept_cause(self):
         """Accept every open issue of the same cause (problem and phase) in these runs'
         latest pass."""
-        causes = {(issue.run_id.id, issue.code, issue.phase) for issue in self}
+        causes = {(issue.run_id.id, issue.cause_id.id, issue.phase) for issue in self}
         domain = [("status", "=", "open"), ("superseded", "=", False)]
-        for run_id, code, phase in causes:
-            self.search(domain + [("run_id", "=", run_id), ("code", "=", code),
+        for run_id, cause_id, phase in causes:
+            self.search(domain + [("run_id", "=", run_id), ("cause_id", "=", cause_id),
                                   ("phase", "=", phase)]).action_accept()
         return True
 

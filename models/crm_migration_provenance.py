@@ -17,6 +17,32 @@ class CrmMigrationIdentity(models.Model):
         action["domain"] = [("res_model", "=", model), ("res_id", "in", list(ids))]
         return action
 
+    @api.model
+    def provenance_of(self, res_model, res_id):
+        """The banner of a form: where record ``res_id`` of ``res_model`` came from, one
+        line per identity, [] for a record no migration made (or a user who may not read
+        migrations)."""
+        if not self.env.user.has_group("crm_migration.group_crm_migration_user"):
+            return []
+        identities = self.search([("res_model", "=", res_model), ("res_id", "=", int(res_id))])
+        return [{"id": identity.id, "run_id": identity.run_id.id, "run_name": identity.run_id.name or "",
+                 "text": identity._provenance_text()} for identity in identities]
+
+    def _provenance_text(self):
+        """"Migrated from <source> · <object> <id>" (the run is the banner's link)."""
+        self.ensure_one()
+        obj = self._source_object()
+        label = obj.label_in(self.env.lang) if obj else self.entity
+        return self.env._("Migrated from %(origin)s · %(object)s %(key)s ·", origin=self.source_id.name,
+                          object=label, key=self.source_key)
+
+    def _source_object(self):
+        """The source object whose records this identity binds (None: not in the schema)."""
+        objects = [obj for obj in self.source_id._schema().objects
+                   if obj.identity_entity == self.entity]
+        return next((obj for obj in objects if obj.model == self.res_model), None) \
+            or next(iter(objects), None)
+
     def action_open_run(self):
         """The run that migrated this record."""
         self.ensure_one()
@@ -25,8 +51,8 @@ class CrmMigrationIdentity(models.Model):
     def action_open_staged(self):
         """The source record, as it was staged."""
         self.ensure_one()
-        entity = next((obj.entity for obj in self.source_id._schema().objects
-                       if obj.identity_entity == self.entity), self.entity)
+        obj = self._source_object()
+        entity = obj.entity if obj else self.entity
         staged = self.env["crm.migration.record"].search([
             ("source_id", "=", self.source_id.id), ("entity", "=", entity),
             ("source_key", "=", self.source_key)], limit=1)

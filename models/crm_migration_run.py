@@ -5,6 +5,7 @@ import traceback
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
+from odoo.tools.misc import formatLang
 
 from ..sources import SourceError
 
@@ -48,6 +49,22 @@ def check_sample_size(env, size):
     if not low <= size <= high:
         raise ValidationError(env._("The sample takes from %(low)s to %(high)s records per "
                                     "object, not %(size)s.", low=low, high=high, size=size))
+
+
+#: Phase states that count as finished in a step's progress.
+FINISHED = ("done", "skipped", "refused", "rolled_back")
+#: Bus notification sent to Migration users after every batch.
+PROGRESS_NOTIFICATION = "crm_migration.run_progress"
+
+
+def duration_text(env, seconds):
+    """``seconds`` as an admin reads a time left: "about 4 min", "about 2 h 10 min"."""
+    minutes = round(seconds / 60)
+    if minutes < 1:
+        return env._("less than a minute")
+    if minutes < 60:
+        return env._("about %(minutes)s min", minutes=minutes)
+    return env._("about %(hours)s h %(minutes)s min", hours=minutes // 60, minutes=minutes % 60)
 
 
 def in_test_mode():
@@ -98,6 +115,9 @@ class CrmMigrationRun(models.Model):
     issue_count = fields.Integer(compute="_compute_issue_counts")
     error_count = fields.Integer(compute="_compute_issue_counts")
     progress = fields.Float(compute="_compute_progress", digits=(5, 1))
+    progress_text = fields.Char(
+        "Now", compute="_compute_progress",
+        help="The object being processed: records done of its total, rate and time left.")
     started_at = fields.Datetime(readonly=True, copy=False)
     finished_at = fields.Datetime(readonly=True, copy=False)
     changed_since = fields.Datetime(
@@ -116,6 +136,12 @@ class CrmMigrationRun(models.Model):
         help="When the step started or last processed a batch. With queue_job, the "
              "scheduler only takes over steps without a batch for a while.")
     guidance = fields.Char(compute="_compute_guidance")
+    map_to_review_count = fields.Integer(
+        "Lines to review", compute="_compute_map_counts",
+        help="Lines of the source's current map nobody reviewed yet.")
+    map_low_confidence_count = fields.Integer(
+        "Low-confidence lines", compute="_compute_map_counts",
+        help="Unreviewed lines of the source's current map below 60 % confidence.")
 
     # -- computed ------------------------------------------------------------------
 
@@ -130,6 +156,13 @@ class CrmMigrationRun(models.Model):
             by_level = counts.get(run.id, {})
             run.issue_count = sum(by_level.values())
             run.error_count = by_level.get("error", 0)
+
+    @api.depends("source_id", "state")
+    def _compute_map_counts(self):
+        for run in self:
+            fmap = run.source_id._current_map() if run.state == "profiled" else False
+            run.map_to_review_count = fmap.to_review_count if fmap else 0
+            run.map_low_confidence_count = fmap.low_confidence_count if fmap else 0
 
     @api.constrains("sample_size")
     def _check_sample_size(self):
@@ -160,14 +193,41 @@ class CrmMigrationRun(models.Model):
         for run in self:
             run.guidance = False if run.job else texts[run.state]
 
-    @api.depends("phase_ids.done", "phase_ids.total", "job")
+    @api.depends("phase_ids.done", "phase_ids.total", "phase_ids.state", "job")
     def _compute_progress(self):
+        """A step's progress counts its phases, the running one by its records: totals
+        are known only once a phase starts (and some sources cannot count what they hold)."""
         for run in self:
-            phases = run.phase_ids.filtered(lambda p, job=run.job: p.kind == job) if run.job \
-                else run.phase_ids
-            total = sum(max(p.total, p.done) for p in phases)
-            done = sum(p.done for p in phases)
-            run.progress = 100.0 * done / total if total else (100.0 if phases else 0.0)
+            if not run.job:
+                run.progress = 100.0 if run.phase_ids else 0.0
+                run.progress_text = False
+                continue
+            phases = run.phase_ids.filtered(lambda p, job=run.job: p.kind == job).sorted("sequence")
+            parts = [1.0 if phase.state in FINISHED
+                     else min(phase.done / phase.total, 0.99) if phase.total else 0.0
+                     for phase in phases]
+            run.progress = 100.0 * sum(parts) / len(parts) if parts else 0.0
+            current = phases.filtered(lambda p: p.state == "running")[:1] \
+                or phases.filtered(lambda p: p.state == "pending")[:1]
+            run.progress_text = run._progress_text(current, list(phases).index(current) + 1,
+                                                   len(phases)) if current else False
+
+    def _progress_text(self, phase, index, count):
+        """"Contacts (3 of 9): 1,200 of 2,000 records · 210 records/s · about 4 min left"."""
+        env = self.env
+        head = env._("%(object)s (%(index)s of %(count)s)", object=phase.name, index=index,
+                     count=count)
+        if phase.state == "pending":
+            return env._("%(head)s: starting", head=head)
+        done = formatLang(env, phase.done, digits=0)
+        parts = [env._("%(done)s of %(total)s records", done=done,
+                       total=formatLang(env, phase.total, digits=0)) if phase.total
+                 else env._("%(done)s records", done=done)]
+        if phase.rate:
+            parts.append(env._("%(rate)s records/s", rate=formatLang(env, phase.rate, digits=0)))
+        if phase.time_left:
+            parts.append(env._("%(time)s left", time=phase.time_left))
+        return f"{head}: {' · '.join(parts)}"
 
     # -- steps ---------------------------------------------------------------------
 
@@ -446,6 +506,8 @@ class CrmMigrationRun(models.Model):
                 step=phase.name or self._job_label(), error=exc))
         else:
             return bool(self.job)  # the end of a step may chain the next one
+        finally:
+            self._send_progress()
         return True
 
     def _in_source_company(self, records):
@@ -511,7 +573,10 @@ class CrmMigrationRun(models.Model):
         self.write(values)
 
     def _run_to_end(self, max_seconds=None, on_batch=None):
-        """Process batches until the job ends (or ``max_seconds`` passed)."""
+        """Process batches until the job ends (or ``max_seconds`` passed), in the language
+        of who started the run unless the caller chose one (issue texts are stored)."""
+        if not self.env.context.get("lang") and self.create_uid.lang:
+            return self.with_context(lang=self.create_uid.lang)._run_to_end(max_seconds, on_batch)
         deadline = time.monotonic() + max_seconds if max_seconds else None
         batches = 0
         while self.job:
@@ -524,6 +589,13 @@ class CrmMigrationRun(models.Model):
             if deadline and time.monotonic() > deadline:
                 break
         return batches
+
+    def _send_progress(self):
+        """Tell the open run forms and dashboards of the batch just done, through Odoo's
+        bus to every Migration user (sent when the batch commits)."""
+        self.env.ref("crm_migration.group_crm_migration_user")._bus_send(
+            PROGRESS_NOTIFICATION, {"run_id": self.id, "state": self.state,
+                                    "job": self.job or False, "progress": self.progress})
 
     @api.model
     def _cron_domain(self):

@@ -1,8 +1,8 @@
-from odoo import fields, models
+from odoo import api, fields, models
 from odoo.exceptions import UserError
 
 from ..sources import BadRequest, PermissionDenied
-from .crm_migration_run import JOBS
+from .crm_migration_run import JOBS, duration_text
 
 COUNTERS = ("created", "linked", "updated", "unchanged", "skipped", "failed", "verified",
             "warnings", "errors")
@@ -51,6 +51,21 @@ class CrmMigrationRunPhase(models.Model):
     fixed_up = fields.Boolean(help="References to records loaded later in the phase were resolved.")
     started_at = fields.Datetime()
     finished_at = fields.Datetime()
+    rate = fields.Float("Records/s", compute="_compute_speed", digits=(16, 1),
+                        help="Records processed per second since the phase started.")
+    time_left = fields.Char(compute="_compute_speed",
+                            help="At the phase's rate so far, until its last record.")
+
+    @api.depends("done", "total", "state", "started_at", "finished_at")
+    def _compute_speed(self):
+        now = fields.Datetime.now()
+        for phase in self:
+            seconds = ((phase.finished_at or now) - phase.started_at).total_seconds() \
+                if phase.started_at else 0
+            phase.rate = phase.done / seconds if seconds > 0 else 0.0
+            left = phase.total - phase.done
+            phase.time_left = duration_text(self.env, left / phase.rate) \
+                if phase.state == "running" and phase.rate and left > 0 else False
 
     def action_open_issues(self):
         """The issues this phase's latest pass found."""
@@ -93,12 +108,30 @@ class CrmMigrationRunPhase(models.Model):
 
     def _count_total(self):
         run = self.run_id
-        if self.kind in ("extract", "profile"):
+        if self.kind == "extract":
+            return self._source_count()
+        if self.kind == "profile":
             return 0
         if self.kind == "rollback":
             return self.env["crm.migration.journal"].search_count([("run_id", "=", run.id)])
         count = self._staged_count()
         return min(count, run.sample_size) if run.job_sample else count
+
+    def _source_count(self):
+        """The records the source says this extraction will read (0: it cannot say)."""
+        run = self.run_id
+        source = run.source_id
+        client = source._client()
+        if not hasattr(client, "count_records"):
+            return 0
+        entity = source._schema().entity(self.key)
+        return client.count_records(entity, changed_since=self._changed_since(entity)) or 0
+
+    def _changed_since(self, entity):
+        """Since when a delta run reads ``entity`` (None: the whole entity)."""
+        run = self.run_id
+        delta = run.mode == "delta" and entity.delta and not entity.lookup
+        return run.changed_since if delta else None
 
     # -- staged rows -------------------------------------------------------------
 
@@ -133,10 +166,9 @@ class CrmMigrationRunPhase(models.Model):
         run = self.run_id
         source = run.source_id
         entity = source._schema().entity(self.key)
-        delta = run.mode == "delta" and entity.delta and not entity.lookup
         try:
             page = source._client().read_page(
-                entity, cursor=self.cursor or None, changed_since=run.changed_since if delta else None)
+                entity, cursor=self.cursor or None, changed_since=self._changed_since(entity))
         except (PermissionDenied, BadRequest) as exc:
             if not isinstance(exc, PermissionDenied) and exc.status != 404:
                 raise

@@ -28,3 +28,6 @@ from . import test_lead_rule
 from . import test_bloomr_delta
 from . import test_bloomr_profile_edit
 from . import test_workflow_audit_template
+from . import test_progress
+from . import test_dashboard
+from . import test_issue_causes

@@ -185,6 +185,18 @@ class TestPloomesSlice(SandboxCase):
         staged = self.env["crm.migration.record"].browse(identity.action_open_staged()["res_id"])
         self.assertEqual(staged.source_key, identity.source_key)
         self.assertIn(f'"Id": {identity.source_key}', staged.payload_text)
+        # the form's banner says it in words, for migration users only
+        [banner] = self.env["crm.migration.identity"].provenance_of("res.partner", partner.id)
+        self.assertEqual(banner["run_name"], self.first_run.name)
+        label = self.source._schema().object("companies" if partner.is_company else "people") \
+            .label_in("en_US")
+        self.assertEqual(banner["text"], f"Migrated from {self.source.name} · {label} "
+                                         f"{identity.source_key} ·")
+        outsider = self.env["res.users"].create({"name": "Outsider", "login": "outsider_banner"})
+        self.assertEqual(self.env["crm.migration.identity"].with_user(outsider)
+                         .provenance_of("res.partner", partner.id), [])
+        self.assertEqual(self.env["crm.migration.identity"].provenance_of(
+            "res.partner", self.env.ref("base.main_partner").id), [])
         # a second run creates no second action
         actions = self.env["ir.actions.server"].search_count([("name", "=", "Migrated from")])
         self.migrate()

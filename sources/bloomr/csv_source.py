@@ -535,16 +535,23 @@ class ExportClient:
     def account_user(self):
         return {"name": "Bloomr CSV export", "email": None}
 
+    def count_records(self, entity, changed_since=None):
+        return len(self._records(entity, changed_since))
+
     def read_page(self, entity, cursor=None, changed_since=None):
-        records = self.export.records.get(entity.name, [])
-        if changed_since is not None:
-            records = [r for r in records if _changed(r, changed_since)]
+        records = self._records(entity, changed_since)
         start = int(cursor or 0)
         page = records[start:start + self.page_size]
         problems = [p.as_issue() for p in self.export.problems.get(entity.name, [])] \
             if start == 0 else []
         more = start + self.page_size < len(records)
         return Page(page, str(start + len(page)), more, problems)
+
+    def _records(self, entity, changed_since):
+        records = self.export.records.get(entity.name, [])
+        if changed_since is not None:
+            records = [r for r in records if _changed(r, changed_since)]
+        return records
 
     def download(self, url):
         raise DownloadRefused(f"A CSV export holds no files: {url} was not downloaded.")

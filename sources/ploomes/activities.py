@@ -270,7 +270,7 @@ ENTITIES = (
     Entity("Tasks", expand="Users"),
     Entity("InteractionRecords"),
     Entity("Emails"),
-    Entity("Attachments", delta=False),
+    Entity("Attachments", delta=False, counted=False),
 )
 
 RECORD_NOTE = ("On the deal's opportunity when the deal was loaded, else on the contact; "

@@ -37,6 +37,7 @@ from ..errors import (
     MalformedResponse,
     PermissionDenied,
     RedirectRefused,
+    SourceError,
     SourceUnavailable,
 )
 
@@ -410,6 +411,20 @@ class PloomesClient:
         last_id = max((row["Id"] for row in fresh), default=after_id)
         more = bool(fresh) and (len(rows) >= self.page_size or bool(body.get("@odata.nextLink")))
         return Page(fresh, last_id, more)
+
+    def count_records(self, entity, changed_since=None):
+        """The engine's progress total (:class:`~mapping.spec.SourceClient`): the records
+        :meth:`read_page` will read, or None where counting is not worth a request (lookups,
+        collections the API is slow to count) or the API does not say."""
+        if entity.lookup or not entity.counted:
+            return None
+        clauses = [f"({entity.filter})"] if entity.filter else []
+        if changed_since is not None:
+            clauses.append(f"LastUpdateDate ge {utc_instant(changed_since)}")
+        try:
+            return self.count(entity.name, filter=" and ".join(clauses) or None)
+        except SourceError:
+            return None
 
     def read_page(self, entity, cursor=None, changed_since=None):
         """The engine's read (:class:`~mapping.spec.SourceClient`): the page of a schema

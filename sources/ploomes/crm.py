@@ -33,7 +33,7 @@ ENTITIES = (
     Entity("Deals@Stages", lookup=True, delta=False),
     Entity("Deals@LossReasons", lookup=True),
     Entity("Deals", expand="OtherProperties,Tags"),
-    Entity("Deals/GetDeletedDeals"),
+    Entity("Deals/GetDeletedDeals", counted=False),
     Entity("Fields@Entities", lookup=True, delta=False),
     Entity("Automations@Triggers", lookup=True, delta=False),
     Entity("Automations@Actions@Actions", lookup=True, delta=False),

@@ -12,3 +12,4 @@ class Entity(BaseEntity):
 
     expand: str = None        # $expand of bulk pages
     filter: str = None        # fixed $filter (e.g. "Dynamic eq true")
+    counted: bool = True      # $count is cheap (unfiltered /Attachments times out: it is not)

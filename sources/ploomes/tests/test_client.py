@@ -6,6 +6,7 @@ import pytest
 from crm_migration.sources import (AuthenticationError, BadRequest, PermissionDenied,
                                    SourceUnavailable)
 from crm_migration.sources.http import RateLimiter
+from crm_migration.sources.ploomes import SCHEMA
 from crm_migration.sources.ploomes.client import PloomesClient
 
 from sandbox.ploomes import PloomesSandbox
@@ -57,6 +58,27 @@ def test_changed_since_reads_only_what_changed(sandbox):
     changed = {row["Id"] for row in client.iter_records("Contacts", changed_since=start)}
     assert changed == set(changes["touched"]) | set(changes["added"])
     assert sandbox.dataset.count("Contacts") == before + 1
+
+
+def test_count_records_is_the_progress_total(sandbox):
+    client = client_for(sandbox)
+    schema = {entity.name: entity for entity in SCHEMA.entities}
+    assert client.count_records(schema["Contacts"]) == sandbox.dataset.count("Contacts")
+    start = datetime.now(timezone.utc).replace(microsecond=0)
+    sandbox.mutate(entity="Deals", touch=3)
+    assert client.count_records(schema["Deals"], changed_since=start) == 3
+    # Not worth a request: lookups, and collections the API is slow to count.
+    assert client.count_records(schema["Tags"]) is None
+    assert client.count_records(schema["Attachments"]) is None
+
+
+def test_count_records_says_none_when_the_api_fails(sandbox):
+    """A count is only for progress: a failure must not stop the extraction."""
+    client = client_for(sandbox, retries=0)
+    sandbox.inject("500", count=1)
+    entity = SCHEMA.entity("Contacts")
+    assert client.count_records(entity) is None
+    assert client.count_records(entity) == sandbox.dataset.count("Contacts")
 
 
 def test_bad_key_is_a_clear_error(sandbox):

@@ -1,26 +1,32 @@
 import { registry } from "@web/core/registry";
+import { useService } from "@web/core/utils/hooks";
 import { standardWidgetProps } from "@web/views/widgets/standard_widget_props";
 import { Component, onMounted, onWillUnmount } from "@odoo/owl";
 
+/** Bus notification the server sends after every batch of a run (crm.migration.run). */
+export const PROGRESS_NOTIFICATION = "crm_migration.run_progress";
+
 /**
- * Live progress of a migration run: while a step runs in the background,
- * reload the record every few seconds (unless the user is editing it).
+ * Live progress of a migration run: when the server reports a batch of this run
+ * over Odoo's bus, reload the record (unless the user is editing it).
  */
 export class RunAutoRefresh extends Component {
     static template = "crm_migration.RunAutoRefresh";
-    static props = { ...standardWidgetProps, interval: { type: Number, optional: true } };
-    static defaultProps = { interval: 2000 };
+    static props = { ...standardWidgetProps };
 
     setup() {
+        this.busService = useService("bus_service");
+        this.onProgress = (payload) => this.refresh(payload);
         onMounted(() => {
-            this.timer = setInterval(() => this.refresh(), this.props.interval);
+            this.busService.subscribe(PROGRESS_NOTIFICATION, this.onProgress);
+            this.busService.start();
         });
-        onWillUnmount(() => clearInterval(this.timer));
+        onWillUnmount(() => this.busService.unsubscribe(PROGRESS_NOTIFICATION, this.onProgress));
     }
 
-    async refresh() {
+    async refresh({ run_id }) {
         const record = this.props.record;
-        if (record.data.job && !record.dirty) {
+        if (run_id === record.resId && !record.dirty) {
             await record.load();
         }
     }
