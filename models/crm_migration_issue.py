@@ -27,6 +27,8 @@ class CrmMigrationIssue(models.Model):
     cause_id = fields.Many2one("crm.migration.issue.cause", "Problem", index=True, readonly=True)
     cause_description = fields.Text(related="cause_id.description")
     entity = fields.Char()
+    object_label = fields.Char("Object", compute="_compute_object_label",
+                               help="The source object, in the user's language.")
     source_key = fields.Char("Source id", index=True)
     field = fields.Char("Source field")
     message = fields.Text(required=True)
@@ -53,6 +55,15 @@ class CrmMigrationIssue(models.Model):
                 if vals.get("code") and not vals.get("cause_id"):
                     vals["cause_id"] = causes[vals["code"]].id
         return super().create(vals_list)
+
+    @api.depends("phase", "entity", "source_id")
+    def _compute_object_label(self):
+        labels = {}
+        for source in self.source_id:
+            labels[source.id] = {obj.key: obj.label_in(self.env.lang)
+                                 for obj in source._schema().objects}
+        for issue in self:
+            issue.object_label = labels.get(issue.source_id.id, {}).get(issue.phase) or issue.entity
 
     @api.model
     def _supersede(self, run, step):

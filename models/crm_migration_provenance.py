@@ -1,4 +1,4 @@
-from odoo import api, models
+from odoo import api, fields, models
 
 #: Models whose records are shown elsewhere (a message in its chatter): no action of their own.
 WITHOUT_PROVENANCE = {"mail.message", "res.users"}
@@ -16,6 +16,14 @@ class CrmMigrationIdentity(models.Model):
         action = self.env["ir.actions.act_window"]._for_xml_id("crm_migration.action_provenance")
         action["domain"] = [("res_model", "=", model), ("res_id", "in", list(ids))]
         return action
+
+    object_label = fields.Char("Object", compute="_compute_object_label",
+                               help="The source object, in the user's language.")
+
+    def _compute_object_label(self):
+        for identity in self:
+            obj = identity._source_object()
+            identity.object_label = obj.label_in(self.env.lang) if obj else identity.entity
 
     @api.model
     def provenance_of(self, res_model, res_id):

@@ -19,8 +19,12 @@ LANG = "pt_BR"
 PLACEHOLDER = re.compile(r"%\(\w+\)[sdr]|%[sdr]|\{\w*(?::[^{}]*)?\}|</?\w+[^>]*>|\n")
 
 
+#: Attributes whose values are texts a translation translates.
+TEXT_ATTRIBUTES = re.compile(r'\s(?:title|aria-label|placeholder|alt)="[^"]*"')
+
+
 def placeholders(text):
-    return sorted(PLACEHOLDER.findall(text))
+    return sorted(PLACEHOLDER.findall(TEXT_ATTRIBUTES.sub("", text)))
 
 
 class TestCatalog(TransactionCase):
@@ -77,7 +81,7 @@ class TestBrazilianPortuguese(TransactionCase):
 
     def test_python_message(self):
         self.assertEqual(self.pt_env._("Profile the source first: it has no map yet."),
-                         "Analise a origem primeiro: ela ainda não tem mapeamento.")
+                         "Analise a fonte primeiro: ela ainda não tem mapeamento.")
         self.assertEqual(self.pt_env._("Nothing left to resume in %s.", "MIG/0001"),
                          "Não há nada a retomar em MIG/0001.")
 
@@ -86,7 +90,7 @@ class TestBrazilianPortuguese(TransactionCase):
         run = self.env["crm.migration.run"].create({"source_id": source.id})
         with self.assertRaises(UserError) as caught:
             run.with_context(lang=LANG).action_confirm_map()
-        self.assertEqual(str(caught.exception), "Analise a origem primeiro: ela ainda não tem mapeamento.")
+        self.assertEqual(str(caught.exception), "Analise a fonte primeiro: ela ainda não tem mapeamento.")
 
     def test_step_names_in_messages(self):
         source = self.env["crm.migration.source"].create({"name": "S", "url": "http://127.0.0.1:1"})
@@ -106,7 +110,7 @@ class TestBrazilianPortuguese(TransactionCase):
     def test_source_errors(self):
         from ..sources import AuthenticationError
         message = self.pt_env["crm.migration.source"]._error_message(AuthenticationError("HTTP 401"))
-        self.assertEqual(message, "A origem recusou a chave de API.\nHTTP 401")
+        self.assertEqual(message, "A fonte recusou a chave de API.\nHTTP 401")
 
     def test_converter_problems(self):
         """Problems of the pure converters are translated when logged, then formatted."""

@@ -34,9 +34,12 @@ def english_strings():
     differently, each matching a whole line of a page."""
     with open(ADDON / "i18n" / f"{PT}.po", "rb") as po:
         entries = [(entry["src"], entry["value"]) for entry in PoFileReader(po)]
+    portuguese_words = {portuguese.strip() for _english, portuguese in entries}
     patterns = {}
     for english, portuguese in entries:
         english = english.strip()
+        if english in portuguese_words:
+            continue  # "Data" is Portuguese too (for "Date")
         if not portuguese or portuguese.strip() == english or len(english) < 4 or "\n" in english:
             continue
         parts = re.split(r"%\(\w+\)s|%s|%d", english)
@@ -161,8 +164,8 @@ class TestAdminPath(HttpCase):
         self.env.ref("base.user_admin").lang = PT
         self.admin_path()
         english = english_strings()
-        left = sorted({(page["name"], line.strip()) for page in self.pages
-                       for line in re.split(r"[\n\t]", page["texts"])
-                       if any(pattern.fullmatch(line) for pattern in english.values())})
+        left = sorted({(page["name"], cell.strip(), line.strip()) for page in self.pages
+                       for line in page["texts"].splitlines() for cell in line.split("\t")
+                       if any(pattern.fullmatch(cell) for pattern in english.values())})
         self.assertFalse(left, "English strings on pt_BR screens:\n" + "\n".join(
-            f"{name}: {line}" for name, line in left))
+            f"{name}: {cell!r} in {line!r}" for name, cell, line in left))

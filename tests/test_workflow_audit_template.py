@@ -146,4 +146,4 @@ class TestWorkflowAuditTemplate(TransactionCase):
         self.assertEqual(rows, [[labels[name]["string"] for name in COLUMNS]])
         # The columns already translated; ";" separates them, as a Portuguese spreadsheet reads.
         self.assertEqual([rows[0][i] for i in (0, 1, 3, 5)],
-                         ["Nome", "Disparo na origem", "Ações na origem", "Como recriá-lo"])
+                         ["Nome", "Disparo na fonte", "Ações na fonte", "Como recriá-lo"])
