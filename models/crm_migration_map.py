@@ -282,8 +282,7 @@ class CrmMigrationMap(models.Model):
         for obj in schema.objects:
             for sequence, spec in enumerate(obj.fields, start=1):
                 if (obj.key, spec.path) not in known:
-                    lines.append(self._own_id_field(
-                        source, self.env["crm.migration.map.line"]._from_spec(obj, spec, sequence)))
+                    lines.append(self.env["crm.migration.map.line"]._from_spec(obj, spec, sequence))
             lines += self._propose_custom(run, obj, current, known)
         refusals = self._refusals_of(run, current)
         if current and not lines and sorted(refusals) == sorted(current._refusal_keys()):
@@ -296,22 +295,6 @@ class CrmMigrationMap(models.Model):
             "line_ids": [fields.Command.create(vals) for vals in kept + lines],
             "refusal_ids": [fields.Command.create(vals) for vals in refusals.values()],
         })
-
-    @api.model
-    def _own_id_field(self, source, vals):
-        """Line values ``vals``; when they keep source ids in a new field that another
-        source's map already fills, sent to a field of ``source``'s own instead, so that
-        the records of two accounts never share an id field."""
-        if vals["converter"] != "source_id" or vals["action"] != "new":
-            return vals
-        shared = self.env["crm.migration.map.line"].sudo().search_count([
-            ("map_id.source_id", "!=", source.id), ("converter", "=", "source_id"),
-            ("target_model", "=", vals["target_model"]),
-            ("target_field", "=", vals["target_field"])], limit=1)
-        if not shared:
-            return vals
-        return dict(vals, target_field=f"{vals['target_field']}_{source.id}",
-                    new_field_label=f"{vals['new_field_label']} ({source.name})")
 
     @api.model
     def _refusals_of(self, run, current):
@@ -409,8 +392,8 @@ class CrmMigrationMap(models.Model):
                 or (obj.loader in self.env and self.env[obj.loader]._skipped_by_map(self, obj))}
 
     def _provision(self, run):
-        """Create what the map needs and Odoo lacks: x_ fields and option records
-        (journaled, never done twice), then refresh the "Migrated fields" pages."""
+        """Create what the map needs and Odoo lacks: x_ fields, option records, the
+        "Migrated fields" page of each form. Journaled, never done twice."""
         self.ensure_one()
         fields_ = self.env["ir.model.fields"].sudo()
         missing = [self._field_values(model, name, spec)
@@ -421,7 +404,7 @@ class CrmMigrationMap(models.Model):
             self.env["crm.migration.journal"]._log(run, "provision", "create", "ir.model.fields",
                                                    created.ids)
         self._provision_options(run)
-        self._refresh_migrated_fields_views()
+        self._provision_views(run)
 
     def _field_values(self, model, name, spec):
         """ir.model.fields values of a new custom field."""
@@ -465,68 +448,59 @@ class CrmMigrationMap(models.Model):
             identity._bind(source, option_entity, pairs, relation, run)
             self.env["crm.migration.journal"]._log(run, "provision", "create", relation, created.ids)
 
-    @api.model
-    def _refresh_migrated_fields_views(self, models_=None, without=frozenset()):
-        """One "Migrated fields" page per form, shared by every source: the x_ fields their
-        maps write that exist, but the (model, field) pairs ``without`` (being removed).
-        Replaces the per-source pages of earlier versions; removed when no field is left."""
-        views = self.env["ir.ui.view"].sudo().with_context(active_test=False)
-        page_fields = self._page_fields()
-        for model in models_ or FORM_VIEWS:
+    def _provision_views(self, run):
+        """A "Migrated fields" page on each form whose model gets x_ fields from this map."""
+        by_model = {}
+        for (model, name) in self._needed_fields():
+            by_model.setdefault(model, []).append(name)
+        left_out = self._objects_left_out()
+        for line in self.line_ids.filtered(lambda l: l.action == "existing" and l._applies()
+                                           and l.object_key not in left_out
+                                           and (l.target_field or "").startswith("x_")):
+            by_model.setdefault(line.target_model, []).append(line.target_field)
+        views = self.env["ir.ui.view"].sudo()
+        shown_when = self._fields_shown_when()
+        for model, names in by_model.items():
             parent = self.env.ref(FORM_VIEWS.get(model, ""), raise_if_not_found=False)
             if not parent:
                 continue
-            key = f"crm_migration.migrated_fields_{model.replace('.', '_')}"
-            existing = self.env["ir.model.fields"]._get_ids(model)
-            shown = {name: attrs for name, attrs in page_fields.get(model, {}).items()
-                     if name in existing and (model, name) not in without}
-            views.search([("model", "=", model), ("key", "!=", key),
-                          ("key", "=like", "crm_migration.migrated_fields_%")]).unlink()
+            key = f"crm_migration.migrated_fields_{self.source_id.id}_{model.replace('.', '_')}"
+            arch = self._migrated_fields_arch(model, sorted(set(names)), shown_when)
             view = views.search([("key", "=", key)], limit=1)
-            arch = self._migrated_fields_arch(shown)
-            if not shown:
-                view.unlink()
-            elif not view:
-                views.create({"name": f"{model} migrated fields", "key": key, "model": model,
-                              "inherit_id": parent.id, "mode": "extension", "arch_db": arch,
-                              "priority": 90})
-            elif view.arch_db != arch:
-                view.arch_db = arch
+            if view:
+                if view.arch_db != arch:
+                    view.arch_db = arch
+                continue
+            view = views.create({"name": f"{model} migrated fields ({self.source_id.name})",
+                                 "key": key, "model": model, "inherit_id": parent.id,
+                                 "mode": "extension", "arch_db": arch, "priority": 90})
+            self.env["crm.migration.journal"]._log(run, "provision", "create", "ir.ui.view", view.ids)
 
-    @api.model
-    def _page_fields(self):
-        """{model: {x_ field: (flags, readonly)}} of the fields the map of each source writes
-        (its confirmed one, else its newest). ``flags`` {boolean field: value} are the
-        defaults every object writing the field shares (a company-only field: is_company
-        True), to show it on those records only; source ids are read-only."""
-        sources = self.env["crm.migration.source"].sudo().with_context(active_test=False).search(
-            [("map_ids", "!=", False)])
-        page = {}
-        for source in sources:
-            schema = source._schema()
-            fmap = source._confirmed_map() or source._current_map()
-            for line in fmap.line_ids.filtered(lambda l: l.action != "skip" and l._applies()):
-                obj = schema.object(line.object_key)
-                model = self.env[obj.model]
-                flags = {name: value for name, value in (obj.defaults or {}).items()
-                         if isinstance(value, bool) and name in model._fields
-                         and model._fields[name].type == "boolean"}
-                names = [line.target_field] + [name for name, _t, _l in (line.params or {}).get("new_fields", ())]
-                for name in (n for n in names if n and n.startswith("x_")):
-                    readonly = line.converter == "source_id" and name == line.target_field
-                    shared, known = flags, page.setdefault(obj.model, {}).get(name)
-                    if known:
-                        shared = {flag: value for flag, value in known[0].items() if flags.get(flag) is value}
-                        readonly = readonly or known[1]
-                    page[obj.model][name] = (shared, readonly)
-        return page
+    def _fields_shown_when(self):
+        """{(model, x_ field): {boolean field: value}} of the fields only objects sharing
+        those defaults write (a company-only field: is_company True), to show them on
+        those records' forms only."""
+        schema = self.source_id._schema()
+        common = {}
+        for line in self.line_ids.filtered(lambda l: l.action != "skip" and l._applies()):
+            obj = schema.object(line.object_key)
+            model = self.env[obj.model]
+            flags = {name: value for name, value in (obj.defaults or {}).items()
+                     if isinstance(value, bool) and model._fields.get(name, None) is not None
+                     and model._fields[name].type == "boolean"}
+            names = [line.target_field] + [name for name, _t, _l in (line.params or {}).get("new_fields", ())]
+            for name in filter(None, names):
+                key = (obj.model, name)
+                common[key] = flags if key not in common else {
+                    flag: value for flag, value in common[key].items() if flags.get(flag) is value}
+        return common
 
-    def _migrated_fields_arch(self, shown):
-        """The arch of a "Migrated fields" page of the fields ``shown`` {name: (flags, readonly)}."""
-        def attributes(flags, readonly):
+    def _migrated_fields_arch(self, model, names, shown_when):
+        def invisible(name):
+            flags = shown_when.get((model, name)) or {}
             expr = " or ".join(f"not {flag}" if value else flag for flag, value in sorted(flags.items()))
-            return (f' invisible="{expr}"' if expr else "") + (' readonly="1"' if readonly else "")
-        fields_xml = "".join(f'<field name="{name}"{attributes(*shown[name])}/>' for name in sorted(shown))
+            return f' invisible="{expr}"' if expr else ""
+        fields_xml = "".join(f'<field name="{name}"{invisible(name)}/>' for name in names)
         title = self.env._("Migrated fields")
         return (f'<data><xpath expr="//sheet/notebook" position="inside">'
                 f'<page string="{title}" name="crm_migration_fields">'
