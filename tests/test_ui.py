@@ -1,6 +1,6 @@
 """The admin's whole path in Chromium, in English and in Brazilian Portuguese: connect
-with a bad then a good key, profile with visible progress, confirm a map with unreviewed
-lines, validate, sample, full migration, open issues and records from the reconciliation,
+with a bad then a good key, profile with progress that moves live (over the bus, no reload),
+confirm a map with unreviewed lines, validate, sample, full migration, open issues and records from the reconciliation,
 a migrated partner's provenance, roll back, start over, and the dashboard.
 
 The tours ask for a screenshot of each step (saved in Odoo's screenshots folder, and in
@@ -11,9 +11,13 @@ import base64
 import json
 import os
 import re
+import threading
 from pathlib import Path
 from unittest.mock import patch
 
+from odoo import SUPERUSER_ID, api
+from odoo.addons.bus.models.bus import channel_with_db, dispatch, hashable
+from odoo.addons.bus.websocket import WebsocketConnectionHandler
 from odoo.tests import HttpCase, tagged
 from odoo.tests.common import ChromeBrowser
 from odoo.tools import config
@@ -22,6 +26,7 @@ from odoo.tools.translate import PoFileReader
 from ..sandbox.ploomes import PloomesSandbox
 
 SIGNAL = "crm_migration:page "
+LIVE = "crm_migration:live "
 PT = "pt_BR"
 #: Odoo modules whose pt_BR terms the Portuguese tour needs (the screens' chrome).
 PT_MODULES = ["base", "web", "mail", "bus", "crm", "sales_team", "contacts", "calendar",
@@ -57,6 +62,9 @@ class TestAdminPath(HttpCase):
         super().setUpClass()
         cls.sandbox = PloomesSandbox(seed=41, scale=30, rate_limit=0).start()
         cls.addClassCleanup(cls.sandbox.stop)
+        # Odoo refuses websockets in tests: the live progress step needs the bus
+        cls.startClassPatcher(patch.object(WebsocketConnectionHandler, "websocket_allowed",
+                                           return_value=True))
 
     def setUp(self):
         super().setUp()
@@ -79,6 +87,9 @@ class TestAdminPath(HttpCase):
                 filename = f"{test.language}_{len(test.pages):02d}_{page['name']}.png"
                 browser._websocket_send("Page.captureScreenshot", with_future=True) \
                     .add_done_callback(lambda future: test.save_screenshot(filename, future))
+            elif type == "log" and text.startswith(LIVE):
+                test.live = threading.Thread(target=test.live_batch, name="crm_migration_live")
+                test.live.start()
             return original(browser, type, args=args, **kw)
 
         with patch.object(ChromeBrowser, "_handle_console", handle_console):
@@ -106,6 +117,18 @@ class TestAdminPath(HttpCase):
         self.assertEqual(run.state, state, run.error)
         return run
 
+    def live_batch(self):
+        """A batch of the open run, as a worker would run it while the admin watches; then
+        what the bus's dispatcher does on a real server (tests keep it from running):
+        wake the websockets of the Migration users."""
+        with self.registry.cursor() as cr:  # serialized with the browser's requests
+            run = api.Environment(cr, SUPERUSER_ID, {})["crm.migration.run"].browse(self.live_run)
+            run._process_batch()
+            group = run.env.ref("crm_migration.group_crm_migration_user")
+        channel = hashable(channel_with_db(self.registry.db_name, group))
+        for websocket in list(dispatch._channels_to_ws.get(channel, ())):
+            websocket.trigger_notification_dispatching()
+
     def url(self, record):
         return f"/odoo/{record._name}/{record.id}"
 
@@ -123,7 +146,11 @@ class TestAdminPath(HttpCase):
             self.assertTrue(run._process_batch())
         self.assertIn(f"of {contacts.total} records", run.progress_text)
         self.assertLess(run.progress, 100.0)
+        self.live_run, done = run.id, contacts.done
         self.tour("crm_migration_progress", self.url(run))
+        self.live.join()
+        contacts.invalidate_recordset()
+        self.assertGreater(contacts.done, done, "the tour saw a batch run while it watched")
         self.background(run, "profiled")
         lines = run.source_id._current_map().line_ids.filtered(lambda l: not l.reviewed)
         self.assertTrue(lines, "the sandbox leaves lines to review")

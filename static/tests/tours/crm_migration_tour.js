@@ -71,8 +71,28 @@ add("crm_migration_connect", () => {
     ];
 });
 
+const LIVE = "crm_migration:live";
+const PROGRESS_TEXT = '.o_form_view .alert-info div[name="progress_text"] span';
+
 add("crm_migration_progress", () => [
-    shot("profiling", '.o_form_view .alert-info div[name="progress_text"] span'),
+    shot("profiling", PROGRESS_TEXT),
+    {
+        // The test runs a batch on the server when it reads LIVE: the open page must show
+        // the new figures through the bus, with no reload (a reload would drop the mark).
+        trigger: PROGRESS_TEXT,
+        run() {
+            const before = document.querySelector(PROGRESS_TEXT).innerText;
+            const watch = setInterval(() => {
+                const now = document.querySelector(PROGRESS_TEXT);
+                if (now && now.innerText !== before) {
+                    clearInterval(watch);
+                    document.body.classList.add("o_crm_migration_progress_moved");
+                }
+            }, 100);
+            console.log(`${LIVE} ${before}`);
+        },
+    },
+    { trigger: "body.o_crm_migration_progress_moved " + PROGRESS_TEXT, timeout: 60000 },
 ]);
 
 add("crm_migration_map", () => [
