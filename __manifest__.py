@@ -19,6 +19,7 @@
         "views/crm_migration_map_views.xml",
         "sources/ploomes/views/crm_migration_map_views.xml",
         "views/crm_migration_run_views.xml",
+        "report/crm_migration_run_report.xml",
         "views/crm_migration_dashboard_views.xml",
         "views/crm_migration_source_views.xml",
         "views/crm_stage_views.xml",

@@ -33,6 +33,12 @@ history; blanks around the key (a trailing line break) are dropped.
 KIND is one of the registered sources (``--help`` lists them).
     odoo-bin ... crm_migration rollback -c odoo.conf -d DB --run MIG/0001
 
+    odoo-bin ... crm_migration report -c odoo.conf -d DB --run MIG/0001 \\
+        --format pdf|html|csv --out FILE [--lang pt_BR]
+
+``report`` writes a run's reconciliation report for sign-off (PDF through wkhtmltopdf, or
+HTML), or as CSV every issue and every difference the run's latest passes left.
+
 Exit status: 0 when the run completed (records that failed are counted and
 logged), 1 when it could not complete (bad key, unreachable source, a crash),
 2 when it needs a person first (unconfirmed map, bad arguments).
@@ -43,6 +49,7 @@ import json
 import os
 import sys
 import time
+from pathlib import Path
 
 import odoo
 from odoo import SUPERUSER_ID, api
@@ -181,6 +188,14 @@ class CrmMigration(Command):
         rollback.add_argument("--as-user", metavar="LOGIN", default="admin",
                               help="the Odoo user whose rights the rollback runs with: what they "
                                    "may not undo is left and reported (default: admin)")
+        report = sub.add_parser("report", help="write a run's reconciliation report")
+        self.add_db_options(report)
+        report.add_argument("--run", required=True, metavar="NAME", help="e.g. MIG/0001")
+        report.add_argument("--format", choices=("pdf", "html", "csv"), default="pdf",
+                            help="pdf (needs wkhtmltopdf), html, or csv: every issue and difference")
+        report.add_argument("--out", required=True, metavar="FILE", help="where to write it")
+        report.add_argument("--lang", help="language of the report, e.g. pt_BR (default: "
+                                           "the run creator's)")
         return parser
 
     def add_place_options(self, parser):
@@ -451,6 +466,24 @@ class CrmMigration(Command):
             raise NeedsAdmin(f"Cannot import {options.file}: {exc}") from exc
         state = "confirmed" if fmap.state == "confirmed" else "to review"
         print(f"Imported {fmap.display_name} ({len(fmap.line_ids)} fields, {state})")
+        return EXIT_OK
+
+    # -- report --------------------------------------------------------------------
+
+    def command_report(self, env, options):
+        run = env["crm.migration.run"].search([("name", "=", options.run)], limit=1)
+        if not run:
+            raise NeedsAdmin(f"No run named {options.run!r}.")
+        lang = options.lang or run.create_uid.lang or "en_US"
+        if lang not in dict(env["res.lang"].get_installed()):
+            raise NeedsAdmin(f"The language {lang} is not installed in {env.cr.dbname} "
+                             "(Settings › Languages).")
+        try:
+            content = run.with_context(lang=lang)._report_render(options.format)
+        except UserError as exc:
+            raise NeedsAdmin(str(exc)) from exc
+        Path(options.out).write_bytes(content)
+        print(f"{options.format.upper()} report of {run.name} written to {options.out}")
         return EXIT_OK
 
     # -- rollback ------------------------------------------------------------------

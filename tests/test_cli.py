@@ -3,11 +3,13 @@
 It runs against the CRM-only database that ``make test`` prepares
 (``CRM_MIGRATION_CLI_DB``), since its runs commit batch by batch.
 """
+import csv
 import json
 import os
 import signal
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -134,6 +136,27 @@ class TestCli(CliCase):
             self.assertEqual((state, created), ("skipped", 0), (key, kind))
             self.assertIn("not installed", notice)
         self.assertIn(("deals", "load", "done"), {phase[:3] for phase in phases})
+
+        [(name, issues)] = self.query("""
+            SELECT r.name, (SELECT count(*) FROM crm_migration_issue i
+                            WHERE i.run_id = r.id AND NOT coalesce(i.superseded, false))
+            FROM crm_migration_run r JOIN crm_migration_source s ON s.id = r.source_id
+            WHERE s.url = %s""", (sandbox.base_url,))
+        with tempfile.TemporaryDirectory() as folder:
+            for report_format in ("csv", "html"):
+                out = Path(folder) / f"report.{report_format}"
+                done = subprocess.run(
+                    [sys.executable, str(ODOO_BIN), f"--addons-path={self.addons}", "crm_migration",
+                     "report", "-c", self.config, "-d", self.database, "--run", name,
+                     "--format", report_format, "--out", str(out)],
+                    capture_output=True, text=True, timeout=300)
+                self.assertEqual(done.returncode, 0, done.stderr)
+                self.assertIn(str(out), done.stdout)
+                if report_format == "csv":
+                    with out.open(newline="") as lines:
+                        self.assertEqual(len(list(csv.reader(lines))), issues + 1)
+                else:
+                    self.assertIn(name, out.read_text())
 
     def test_killed_run_resumes_without_duplicates(self):
         with PloomesSandbox(seed=35, scale=400, rate_limit=0) as sandbox:

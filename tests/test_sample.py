@@ -1,4 +1,11 @@
 """The sample migration: a few records per object, spot-checked field by field."""
+import csv
+import io
+
+from lxml import etree
+
+from odoo.exceptions import UserError
+
 from .common import SandboxCase
 
 
@@ -52,3 +59,43 @@ class TestSampleMigration(SandboxCase):
         run._run_to_end()
         self.assertEqual(run.state, "rolled_back")
         self.assertFalse(self.records_of("res.partner", "Contacts"))
+
+    def test_reconciliation_report_for_sign_off(self):
+        """The report's figures are the run's: per phase, verification, spot check, problems;
+        the CSV holds every latest issue; the PDF is produced; the sign-off is recorded."""
+        run = self.migrate(sample=4)
+        html = run._report_render("html").decode()
+        tree = etree.fromstring(html, etree.HTMLParser())
+
+        def rows(css, where=""):
+            return [[" ".join("".join(cell.itertext()).split()) for cell in row.xpath("td")]
+                    for row in tree.xpath(f"//table[contains(@class, '{css}'){where}]/tbody/tr")]
+
+        companies = self.phase(run, "companies")
+        load = {row[0]: row[1:] for row in rows("o_crm_migration_step", " and @data-step='load'")}
+        self.assertEqual(len(load), len(run._reconciliation("load")))
+        self.assertEqual(load[companies.name][:2], [str(companies.total), str(companies.created)])
+        self.assertEqual(load[companies.name][-1], str(companies.verified))
+        accuracy = {row[0]: row[1:] for row in rows("o_crm_migration_accuracy")}
+        self.assertEqual(accuracy[companies.name][:2], [str(companies.created), str(companies.verified)])
+        self.assertEqual(len(rows("o_crm_migration_spot_check")), len(run.spot_check_ids))
+        latest = run._report_issues()
+        self.assertTrue(latest)
+        problems = rows("o_crm_migration_problems")
+        self.assertEqual(sum(int(row[-1]) for row in problems), len(latest))
+        self.assertIn(latest[0].cause_id.name, {row[0] for row in problems})
+        self.assertIn("____", html, "an unsigned report has lines to sign")
+
+        lines = list(csv.DictReader(io.StringIO(run._report_render("csv").decode())))
+        self.assertEqual(len(lines), len(latest))
+        self.assertEqual({(line["code"], line["source_id"]) for line in lines},
+                         {(issue.code, issue.source_key or "") for issue in latest})
+
+        pdf = run.with_context(force_report_rendering=True)._report_render("pdf")
+        self.assertTrue(pdf.startswith(b"%PDF") and len(pdf) > 1000)
+
+        run.action_sign_off()
+        self.assertEqual((run.signed_by_id, bool(run.signed_at)), (self.env.user, True))
+        self.assertIn(self.env.user.name, run._report_render("html").decode())
+        with self.assertRaises(UserError):
+            self.new_run().action_sign_off()

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Set-up steps shared by `make demo`, `make test` and .ci/run.
-#   setup.sh check-odoo | venv | postgres | conf | database DB MODULES [demo]
+#   setup.sh check-odoo | venv | postgres | conf | browser | pdf | database DB MODULES [demo]
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -99,6 +99,18 @@ browser() {
   browser_warm_up
 }
 
+pdf() {
+  # PDF reports (reconciliation, workflow audit) are made by wkhtmltopdf; the tests render one.
+  if ! command -v wkhtmltopdf >/dev/null; then
+    say "Installing wkhtmltopdf for PDF reports"
+    [ "$(id -u)" = 0 ] || die "PDF reports need wkhtmltopdf: sudo apt-get install wkhtmltopdf"
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get install -y -q wkhtmltopdf >/dev/null 2>&1 ||
+      { apt-get update -q >/dev/null && apt-get install -y -q wkhtmltopdf >/dev/null; } ||
+      die "could not install wkhtmltopdf"
+  fi
+}
+
 browser_warm_up() {
   # A first start builds Chromium's caches and can take longer than Odoo waits for
   # it (10 s); start it once here, and fail now, with its own words, if it cannot.
@@ -143,7 +155,8 @@ case "${1:-}" in
   postgres) postgres ;;
   conf) conf ;;
   browser) browser ;;
+  pdf) pdf ;;
   database) shift; database "$@" ;;
   uninstall) shift; uninstall "$@" ;;
-  *) die "usage: $0 check-odoo|venv|postgres|conf|browser|database DB MODULES [demo]|uninstall DB MODULES" ;;
+  *) die "usage: $0 check-odoo|venv|postgres|conf|browser|pdf|database DB MODULES [demo]|uninstall DB MODULES" ;;
 esac

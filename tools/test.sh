@@ -25,6 +25,7 @@ for pkg in tools sandbox mapping sources; do
 done
 
 tools/setup.sh browser
+tools/setup.sh pdf
 # Full database: CRM with Sales, Inventory, Project, the Brazilian localization, queue_job and
 # OCA crm_phonecall, with
 # demo data (Odoo's own crm/sale_crm suites need it).

@@ -1,0 +1,140 @@
+import csv
+import io
+
+from odoo import fields, models
+from odoo.exceptions import UserError
+
+#: The reconciliation report's figures per phase of each step, in the order of its columns.
+STEP_COLUMNS = {
+    "extract": ("total", "created", "updated", "unchanged", "failed"),
+    "validate": ("total", "skipped", "warnings", "errors"),
+    "load": ("total", "created", "linked", "updated", "unchanged", "skipped", "failed", "verified"),
+    "rollback": ("total", "removed", "restored", "failed"),
+}
+#: Columns of the CSV export: every issue of the run's latest passes, differences included.
+CSV_COLUMNS = ("step", "phase", "object", "level", "problem", "code", "status", "source_id",
+               "source_field", "message", "odoo_model", "odoo_id")
+
+
+class CrmMigrationRun(models.Model):
+    """The reconciliation report of a run, for the customer's sign-off."""
+
+    _inherit = "crm.migration.run"
+
+    signed_by_id = fields.Many2one("res.users", "Signed off by", readonly=True, copy=False)
+    signed_at = fields.Datetime("Signed off on", readonly=True, copy=False)
+
+    def action_sign_off(self):
+        """Record who signed the reconciliation report off, and when."""
+        for run in self:
+            if run.state not in ("done", "sampled", "rolled_back"):
+                raise UserError(self.env._(
+                    "%(run)s cannot be signed off before its migration has finished.", run=run.name))
+        self.write({"signed_by_id": self.env.uid, "signed_at": fields.Datetime.now()})
+        return True
+
+    def action_print_reconciliation(self):
+        return self.env.ref("crm_migration.report_run_reconciliation").report_action(self)
+
+    def action_export_issues_csv(self):
+        """Every issue and every difference of the run, as a CSV file to download."""
+        self.ensure_one()
+        attachment = self.env["ir.attachment"].create({
+            "name": self._report_filename("csv"),
+            "raw": self._report_csv().encode(),
+            "mimetype": "text/csv", "res_model": self._name, "res_id": self.id,
+        })
+        return {"type": "ir.actions.act_url", "target": "self",
+                "url": f"/web/content/{attachment.id}?download=true"}
+
+    # -- what the report shows ---------------------------------------------------------
+
+    def _report_filename(self, extension):
+        return f"{self.name.replace('/', '-')} {self.env._('reconciliation')}.{extension}"
+
+    def _report_steps(self):
+        """[(kind, title, columns, phases)] of the steps this run went through, in order."""
+        self.ensure_one()
+        labels = {"extract": self.env._("Extraction"), "validate": self.env._("Validation"),
+                  "load": self.env._("Sample load") if self.state == "sampled" else self.env._("Load"),
+                  "rollback": self.env._("Rollback")}
+        steps = []
+        for kind, columns in STEP_COLUMNS.items():
+            phases = self._reconciliation(kind)
+            if phases:
+                steps.append((kind, labels[kind], columns, phases))
+        return steps
+
+    def _report_column_label(self, column):
+        return self.env["crm.migration.run.phase"]._fields[column]._description_string(self.env)
+
+    def _report_accuracy(self):
+        """[(object, checked, equal, percent)] of the read-back verification per object of
+        the last load: records Odoo holds as the map made them, of those loaded."""
+        self.ensure_one()
+        rows = []
+        for phase in self._reconciliation("load"):
+            checked = phase.created + phase.updated
+            if checked:
+                rows.append((phase.name, checked, phase.verified, 100.0 * phase.verified / checked))
+        return rows
+
+    def _report_field_accuracy(self):
+        """[(object, Odoo field, checked, equal, percent)] of the spot check, field by field."""
+        self.ensure_one()
+        counts = {}
+        for check in self.sudo().spot_check_ids:
+            key = (check.object_label, check.odoo_field or check.source_label)
+            checked, equal = counts.get(key, (0, 0))
+            counts[key] = (checked + 1, equal + check.match)
+        return [(obj, field, checked, equal, 100.0 * equal / checked)
+                for (obj, field), (checked, equal) in counts.items()]
+
+    def _report_issues(self):
+        """The run's issues of its latest passes: the ones the report counts."""
+        self.ensure_one()
+        return self.env["crm.migration.issue"].search(
+            [("run_id", "=", self.id), ("superseded", "=", False)],
+            order="step, phase, cause_id, level, id")
+
+    def _report_problems(self):
+        """[(problem, level, object, step, count)] of the latest issues, largest first."""
+        counts = {}
+        steps = dict(self.env["crm.migration.issue"]._fields["step"]._description_selection(self.env))
+        levels = dict(self.env["crm.migration.issue"]._fields["level"]._description_selection(self.env))
+        for issue in self._report_issues():
+            key = (issue.cause_id.name or issue.code, levels.get(issue.level, issue.level),
+                   issue.object_label or issue.entity, steps.get(issue.step, issue.step))
+            counts[key] = counts.get(key, 0) + 1
+        return sorted(((*key, count) for key, count in counts.items()), key=lambda row: -row[-1])
+
+    def _report_csv(self):
+        """The CSV export: a header, then one row per issue (differences are issues too)."""
+        self.ensure_one()
+        out = io.StringIO()
+        writer = csv.writer(out)
+        writer.writerow(CSV_COLUMNS)
+        for issue in self._report_issues():
+            writer.writerow((issue.step, issue.phase, issue.object_label or issue.entity, issue.level,
+                             issue.cause_id.name or "", issue.code, issue.status, issue.source_key or "",
+                             issue.field or "", issue.message, issue.res_model or "",
+                             issue.res_id or ""))
+        return out.getvalue()
+
+    def _report_render(self, report_format):
+        """The report as bytes: ``html``, ``pdf`` (wkhtmltopdf) or ``csv``."""
+        self.ensure_one()
+        if report_format == "csv":
+            return self._report_csv().encode()
+        report = self.env["ir.actions.report"]
+        name = "crm_migration.report_run_reconciliation"
+        if report_format == "html":
+            return report._render_qweb_html(name, self.ids)[0]
+        if report_format == "pdf":
+            if report.get_wkhtmltopdf_state() != "ok":
+                raise UserError(self.env._(
+                    "PDF reports need wkhtmltopdf, which this server does not have: install it "
+                    "(Debian: apt-get install wkhtmltopdf), or take the HTML report."))
+            return report._render_qweb_pdf(name, self.ids)[0]
+        raise UserError(self.env._("Unknown report format %(format)s: take html, pdf or csv.",
+                                   format=report_format))
