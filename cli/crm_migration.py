@@ -34,10 +34,11 @@ KIND is one of the registered sources (``--help`` lists them).
     odoo-bin ... crm_migration rollback -c odoo.conf -d DB --run MIG/0001
 
     odoo-bin ... crm_migration report -c odoo.conf -d DB --run MIG/0001 \\
-        --format pdf|html|csv --out FILE [--lang pt_BR]
+        --format pdf|html|csv --out FILE [--report reconciliation|inventory] [--lang pt_BR]
 
-``report`` writes a run's reconciliation report for sign-off (PDF through wkhtmltopdf, or
-HTML), or as CSV every issue and every difference the run's latest passes left.
+``report`` writes a run's reconciliation report for sign-off or its discovery inventory (PDF
+through wkhtmltopdf, or HTML), or as CSV every issue and every difference the run's latest
+passes left.
 
 Exit status: 0 when the run completed (records that failed are counted and
 logged), 1 when it could not complete (bad key, unreachable source, a crash),
@@ -193,6 +194,9 @@ class CrmMigration(Command):
         report.add_argument("--run", required=True, metavar="NAME", help="e.g. MIG/0001")
         report.add_argument("--format", choices=("pdf", "html", "csv"), default="pdf",
                             help="pdf (needs wkhtmltopdf), html, or csv: every issue and difference")
+        report.add_argument("--report", choices=("reconciliation", "inventory"),
+                            default="reconciliation",
+                            help="the reconciliation for sign-off, or the discovery inventory")
         report.add_argument("--out", required=True, metavar="FILE", help="where to write it")
         report.add_argument("--lang", help="language of the report, e.g. pt_BR (default: "
                                            "the run creator's)")
@@ -479,7 +483,7 @@ class CrmMigration(Command):
             raise NeedsAdmin(f"The language {lang} is not installed in {env.cr.dbname} "
                              "(Settings › Languages).")
         try:
-            content = run.with_context(lang=lang)._report_render(options.format)
+            content = run.with_context(lang=lang)._report_render(options.format, options.report)
         except UserError as exc:
             raise NeedsAdmin(str(exc)) from exc
         Path(options.out).write_bytes(content)

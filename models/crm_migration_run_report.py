@@ -121,13 +121,14 @@ class CrmMigrationRun(models.Model):
                              issue.res_id or ""))
         return out.getvalue()
 
-    def _report_render(self, report_format):
-        """The report as bytes: ``html``, ``pdf`` (wkhtmltopdf) or ``csv``."""
+    def _report_render(self, report_format, kind="reconciliation"):
+        """A report as bytes: the reconciliation (or the discovery ``inventory``) in
+        ``html`` or ``pdf`` (wkhtmltopdf), or the issues in ``csv``."""
         self.ensure_one()
         if report_format == "csv":
             return self._report_csv().encode()
         report = self.env["ir.actions.report"]
-        name = "crm_migration.report_run_reconciliation"
+        name = f"crm_migration.report_run_{kind}_document"
         if report_format == "html":
             return report._render_qweb_html(name, self.ids)[0]
         if report_format == "pdf":

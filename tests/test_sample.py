@@ -99,3 +99,29 @@ class TestSampleMigration(SandboxCase):
         self.assertIn(self.env.user.name, run._report_render("html").decode())
         with self.assertRaises(UserError):
             self.new_run().action_sign_off()
+
+    def test_discovery_inventory_after_profiling(self):
+        """The inventory counts what profiling found and lists what is left to do."""
+        run = self.profile()
+        tree = etree.fromstring(
+            self.env["ir.actions.report"]._render_qweb_html(
+                "crm_migration.report_run_inventory_document", run.ids)[0], etree.HTMLParser())
+
+        def rows(css):
+            return [[" ".join("".join(cell.itertext()).split()) for cell in row.xpath("td")]
+                    for row in tree.xpath(f"//*[contains(@class, '{css}')]/tbody/tr")]
+
+        objects = {row[0]: row for row in rows("o_crm_migration_objects")}
+        contacts = self.sandbox.dataset.iter("Contacts")
+        companies = sum(1 for contact in contacts if contact["TypeId"] == 1)
+        self.assertEqual(objects["Companies"][1:3], ["Contacts", str(companies)])
+        self.assertEqual(len(rows("o_crm_migration_custom_fields")),
+                         len(run.profile_ids.filtered("custom")))
+        self.assertTrue(rows("o_crm_migration_tax_ids"), "the sandbox's companies have CNPJs")
+        todo = " ".join(tree.xpath("//ul[contains(@class, 'o_crm_migration_prerequisites')]//text()"))
+        self.assertIn("confirm the field map", todo)
+        self.assertIn("Run the sample migration", "".join(tree.itertext()))
+
+        self.migrate(run, sample=3)
+        self.assertIn("records/s", run._inventory_duration())
+        self.assertNotIn("confirm the field map", " ".join(run._inventory_prerequisites()))
