@@ -25,7 +25,6 @@ from . import crm_migration_spot_check
 from . import crm_migration_provenance
 from . import crm_migration_run_dashboard
 from . import crm_migration_run_report
-from . import crm_migration_run_inventory
 from ..sources import SOURCES
 
 SOURCES.load_odoo_parts()
