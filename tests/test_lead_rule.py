@@ -89,3 +89,20 @@ class TestLeadRule(BloomrCase):
         self.map.lead_rule_line_id = False
         self.assertFalse(self.map.lead_value_ids)
         self.assertFalse(self.map.lead_rule_path)
+
+    def test_counting_a_confirmed_map_again_keeps_its_ticks(self):
+        self.map.lead_rule_line_id = self.stage_line
+        (first, _count), (second, _other) = self.map.lead_value_ids.mapped(
+            lambda value: (value.value, value.count))[:2]
+        self.map.lead_value_ids.filtered(lambda value: value.value == first).is_lead = True
+        self.run_.action_confirm_map()
+        entity = self.source._schema().object("deals").entity
+        for record in self.env["crm.migration.record"].search(
+                [("source_id", "=", self.source.id), ("entity", "=", entity)]):
+            if str(record.payload.get("stage_id")) == first:  # moved on in the source
+                record.payload = dict(record.payload, stage_id=int(second))
+        self.env.flush_all()
+        self.map.action_count_lead_values()
+        self.assertEqual((self.map.state, self.map._lead_values()), ("confirmed", [first]))
+        ticked = self.map.lead_value_ids.filtered("is_lead")
+        self.assertEqual((ticked.count, self.map.lead_count), (0, 0))
