@@ -24,9 +24,13 @@ NEW_FIELD_TYPES = [
     ("selection", "Selection"), ("many2one", "Link to a record"),
     ("many2many", "Tags (several values)"),
 ]
-#: Odoo fields never proposed as targets.
 #: Below this confidence a proposed line asks to be reviewed.
 LOW_CONFIDENCE = 0.6
+#: Map fields the engine writes on a confirmed map (the others are the admin's choices);
+#: the x2many ones check their own records.
+ENGINE_FIELDS = {"state", "confirmed_by", "confirmed_at", "superseded_by",
+                 "line_ids", "refusal_ids", "lead_value_ids"}
+#: Odoo fields never proposed as targets.
 EXCLUDED_TARGETS = {"id", "display_name", "create_uid", "create_date", "write_uid", "write_date",
                     "company_id", "message_main_attachment_id", "activity_user_id"}
 #: The form view that shows an object's "Migrated fields" page.
@@ -75,8 +79,9 @@ CONVERTER_NOUNS = {"cnpj_cpf": _lt("CNPJ/CPF"), "phone_number": _lt("phone numbe
 class CrmMigrationMap(models.Model):
     """The field map of a source: proposed by the addon, confirmed by the admin.
 
-    Versioned: a run loads only with a confirmed map, and any edit of a
-    confirmed map makes a new draft version that needs a new confirmation.
+    Versioned: a run loads only with a confirmed map. A confirmed map is read-only (the
+    runs that loaded with it keep it): "New version" copies it as a draft to change and
+    confirm, which replaces it.
     """
 
     _name = "crm.migration.map"
@@ -87,11 +92,12 @@ class CrmMigrationMap(models.Model):
     source_id = fields.Many2one("crm.migration.source", required=True, ondelete="cascade", index=True)
     version = fields.Integer(required=True, default=1, readonly=True)
     state = fields.Selection(
-        [("draft", "To review"), ("confirmed", "Confirmed")],
+        [("draft", "To review"), ("confirmed", "Confirmed"), ("superseded", "Replaced")],
         default="draft", required=True, readonly=True, copy=False,
     )
     confirmed_by = fields.Many2one("res.users", readonly=True, copy=False)
     confirmed_at = fields.Datetime(readonly=True, copy=False)
+    superseded_by = fields.Many2one("crm.migration.map", "Replaced by", readonly=True, copy=False)
     line_ids = fields.One2many("crm.migration.map.line", "map_id", "Lines", copy=True)
     line_count = fields.Integer(compute="_compute_counts")
     to_review_count = fields.Integer("Lines to review", compute="_compute_counts")
@@ -122,7 +128,7 @@ class CrmMigrationMap(models.Model):
              "validated: no stock moves). Nothing is sent, delivered or posted.",
     )
     refusal_ids = fields.One2many(
-        "crm.migration.map.refusal", "map_id", "Refused by the source",
+        "crm.migration.map.refusal", "map_id", "Refused by the source", copy=True,
         help="Entities the source refused to the API key: what reads them is left out.")
     problems = fields.Text(compute="_compute_problems",
                            help="What must be fixed before the map can be confirmed.")
@@ -149,28 +155,53 @@ class CrmMigrationMap(models.Model):
             fmap.problems = "\n".join(fmap._validation_errors()) or False
 
     def write(self, vals):
-        if set(vals) - {"state", "version", "confirmed_by", "confirmed_at", "line_ids"}:
-            self._ensure_editable()
+        if set(vals) - ENGINE_FIELDS:
+            self._check_editable()
         return super().write(vals)
 
-    def _ensure_editable(self):
-        """Any edit of a confirmed map turns it into a new draft version."""
-        for fmap in self.filtered(lambda m: m.state == "confirmed"):
-            fmap.write({"state": "draft", "version": fmap.version + 1,
-                        "confirmed_by": False, "confirmed_at": False})
+    def _check_editable(self):
+        """Refuse to change a confirmed (or replaced) map: its runs loaded with it."""
+        for fmap in self:
+            if fmap.state == "confirmed":
+                raise UserError(self.env._("This map is confirmed: click New version to change it."))
+            if fmap.state == "superseded":
+                raise UserError(self.env._("This map was replaced by %(map)s: change that one.",
+                                           map=fmap.superseded_by.display_name))
+
+    def action_new_version(self):
+        """A draft copy of this confirmed map (lines, options, refusals, lead rule) to change,
+        opened; this one stays as it is until the copy is confirmed. The runs that wait
+        to validate with this map wait for the new version's confirmation."""
+        self.ensure_one()
+        current = self.source_id._current_map()
+        if self.state == "draft":
+            new = self
+        elif current.state == "draft" and current.version > self.version:
+            new = current  # a new version is already under review
+        else:
+            new = self.copy({"version": current.version + 1})
+            self.source_id.run_ids.filtered(
+                lambda r: r.state in ("mapped", "validated") and not r.job).write(
+                {"state": "profiled", "map_id": False})
+        return {"type": "ir.actions.act_window", "res_model": self._name, "res_id": new.id,
+                "view_mode": "form"}
 
     # -- confirmation ----------------------------------------------------------------
 
     def action_confirm(self):
         """Confirm the map: from now on runs of its source may load with it."""
         for fmap in self:
-            errors = fmap._validation_errors()
-            if errors:
-                raise ValidationError(self.env._("The map cannot be confirmed:\n%s", "\n".join(errors)))
-            fmap.source_id.map_ids.filtered(lambda m, fmap=fmap: m.state == "confirmed" and m != fmap).write(
-                {"state": "draft"})
-            fmap.write({"state": "confirmed", "confirmed_by": self.env.uid,
-                        "confirmed_at": fields.Datetime.now()})
+            if fmap.state == "superseded":
+                fmap._check_editable()
+            if fmap.state == "draft":
+                errors = fmap._validation_errors()
+                if errors:
+                    raise ValidationError(self.env._("The map cannot be confirmed:\n%s", "\n".join(errors)))
+                # the version it replaces stays as it is, for the runs that loaded with it
+                fmap.source_id.map_ids.filtered(lambda m: m.state == "confirmed").write(
+                    {"state": "superseded", "superseded_by": fmap.id})
+                fmap.write({"state": "confirmed", "confirmed_by": self.env.uid,
+                            "confirmed_at": fields.Datetime.now()})
             # one confirmation: the runs of the source waiting for their map move on
             fmap.source_id.run_ids.filtered(lambda r: r.state == "profiled" and not r.job).write(
                 {"map_id": fmap.id, "state": "mapped"})
@@ -809,9 +840,19 @@ class CrmMigrationMapLine(models.Model):
 
     # -- edits -----------------------------------------------------------------------
 
+    @api.model_create_multi
+    def create(self, vals_list):
+        self.env["crm.migration.map"].browse(
+            {vals["map_id"] for vals in vals_list if vals.get("map_id")})._check_editable()
+        return super().create(vals_list)
+
     def write(self, vals):
-        self.map_id._ensure_editable()
+        self.map_id._check_editable()
         return super().write(vals)
+
+    def unlink(self):
+        self.map_id._check_editable()
+        return super().unlink()
 
     def _applies(self):
         """Whether this line can be used here: its model is installed, and a line that
@@ -851,9 +892,19 @@ class CrmMigrationMapOption(models.Model):
     target = fields.Char("Odoo value", help="Selection key (or tag name) it becomes.")
     target_label = fields.Char("Odoo label")
 
+    @api.model_create_multi
+    def create(self, vals_list):
+        self.env["crm.migration.map.line"].browse(
+            {vals["line_id"] for vals in vals_list if vals.get("line_id")}).map_id._check_editable()
+        return super().create(vals_list)
+
     def write(self, vals):
-        self.line_id.map_id._ensure_editable()
+        self.line_id.map_id._check_editable()
         return super().write(vals)
+
+    def unlink(self):
+        self.line_id.map_id._check_editable()
+        return super().unlink()
 
 
 class CrmMigrationMapRefusal(models.Model):
@@ -883,6 +934,16 @@ class CrmMigrationMapRefusal(models.Model):
                 obj.label_in(self.env.lang) for obj in schema.objects_reading(refusal.entity)
             ) or self.env._("none")
 
+    @api.model_create_multi
+    def create(self, vals_list):
+        self.env["crm.migration.map"].browse(
+            {vals["map_id"] for vals in vals_list if vals.get("map_id")})._check_editable()
+        return super().create(vals_list)
+
     def write(self, vals):
-        self.map_id._ensure_editable()
+        self.map_id._check_editable()
         return super().write(vals)
+
+    def unlink(self):
+        self.map_id._check_editable()
+        return super().unlink()

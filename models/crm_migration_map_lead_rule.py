@@ -5,6 +5,9 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError
 
 LEAD_MODEL = "crm.lead"
+#: What counting the rule's values writes: no decision, allowed on a confirmed map (the
+#: ticks are the admin's, fixed once it is confirmed).
+COUNTED_FIELDS = {"label", "count", "sequence"}
 
 
 class CrmMigrationMap(models.Model):
@@ -23,7 +26,7 @@ class CrmMigrationMap(models.Model):
              "every deal becomes an opportunity.")
     lead_rule_object = fields.Char(readonly=True)
     lead_rule_path = fields.Char(readonly=True)
-    lead_value_ids = fields.One2many("crm.migration.map.lead.value", "map_id", "Values")
+    lead_value_ids = fields.One2many("crm.migration.map.lead.value", "map_id", "Values", copy=True)
     lead_count = fields.Integer("Become leads", compute="_compute_lead_counts")
     opportunity_count = fields.Integer("Become opportunities", compute="_compute_lead_counts")
     leads_hidden = fields.Boolean(
@@ -99,13 +102,13 @@ class CrmMigrationMap(models.Model):
 
     def _count_lead_values(self, leads=None):
         """One line per value of the rule's field among the staged records, with its count;
-        values ticked before (or ``leads``) stay ticked. Counting is no edit of the map."""
+        values ticked before (or ``leads``) stay ticked. Counting is no edit of the map: a
+        confirmed map keeps its ticks, counting 0 the values no record holds any more."""
         self.ensure_one()
         ticked = set(self._lead_values() if leads is None else leads)
-        Value = self.env["crm.migration.map.lead.value"].with_context(crm_migration_counting=True)
-        self.lead_value_ids.with_context(crm_migration_counting=True).unlink()
         line = self.lead_rule_line_id
         if not line:
+            self.lead_value_ids.unlink()
             return
         source = self.source_id
         spec = source._spec()
@@ -114,10 +117,24 @@ class CrmMigrationMap(models.Model):
         counts = Counter(self._lead_key(spec, spec.value_at(payload, line.source_path))
                          for payload in payloads)
         labels = self._lead_labels(line, counts)
-        Value.create([{
-            "map_id": self.id, "value": value, "label": labels.get(value) or value,
-            "count": count, "is_lead": value in ticked, "sequence": index,
-        } for index, (value, count) in enumerate(counts.most_common())])
+        existing = {value.value: value for value in self.lead_value_ids}
+        rows = counts.most_common()
+        if self.state != "draft":
+            rows += [(value, 0) for value in sorted(ticked - set(counts))]
+        new = []
+        for index, (value, count) in enumerate(rows):
+            row = existing.get(value)
+            values = {"label": labels.get(value) or (row.label if row else value),
+                      "count": count, "sequence": index}
+            if not row:
+                new.append(dict(values, map_id=self.id, value=value, is_lead=value in ticked))
+                continue
+            if row.is_lead != (value in ticked):
+                values["is_lead"] = value in ticked
+            row.write(values)
+        kept = dict(rows)
+        self.lead_value_ids.filtered(lambda v: v.value not in kept).unlink()
+        self.env["crm.migration.map.lead.value"].create(new)
 
     @api.model
     def _lead_key(self, spec, value):
@@ -175,7 +192,17 @@ class CrmMigrationMapLeadValue(models.Model):
     count = fields.Integer("Deals", readonly=True)
     is_lead = fields.Boolean("Become leads")
 
+    @api.model_create_multi
+    def create(self, vals_list):
+        self.env["crm.migration.map"].browse(
+            {vals["map_id"] for vals in vals_list if vals.get("is_lead")})._check_editable()
+        return super().create(vals_list)
+
     def write(self, vals):
-        if not self.env.context.get("crm_migration_counting"):
-            self.map_id._ensure_editable()
+        if set(vals) - COUNTED_FIELDS:
+            self.map_id._check_editable()
         return super().write(vals)
+
+    def unlink(self):
+        self.filtered("is_lead").map_id._check_editable()
+        return super().unlink()

@@ -91,6 +91,7 @@ class CrmMigrationRun(models.Model):
     source_id = fields.Many2one("crm.migration.source", required=True, ondelete="cascade", index=True)
     company_id = fields.Many2one(related="source_id.company_id")
     map_id = fields.Many2one("crm.migration.map", "Map used", readonly=True, ondelete="restrict")
+    map_state = fields.Selection(related="map_id.state", string="Map state")
     mode = fields.Selection(
         [("full", "Full migration"), ("delta", "Delta sync")],
         default="full", required=True,
@@ -309,6 +310,12 @@ class CrmMigrationRun(models.Model):
         fmap.action_confirm()
         self.write({"map_id": fmap.id, "state": "mapped" if self.state == "profiled" else self.state})
         return True
+
+    def action_new_map_version(self):
+        """A new draft version of this run's confirmed map, opened; the run waits for its
+        confirmation."""
+        self.ensure_one()
+        return self.map_id.action_new_version()
 
     def _require_confirmed_map(self):
         for run in self:

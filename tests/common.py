@@ -57,6 +57,15 @@ class SourceCase(TransactionCase):
         return run
 
     @classmethod
+    def new_map_version(cls, **values):
+        """The admin's "New version" of the source's confirmed map, with ``values``: a draft
+        that the next run confirms."""
+        fmap = cls.source._confirmed_map()
+        new = cls.env["crm.migration.map"].browse(fmap.action_new_version()["res_id"])
+        new.write(values)
+        return new
+
+    @classmethod
     def records_of(cls, model, entity):
         """{source id: Odoo record} of what the source's ``entity`` became in ``model``."""
         identities = cls.env["crm.migration.identity"].search([

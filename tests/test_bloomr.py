@@ -263,7 +263,7 @@ class TestBloomrApi(BloomrCase):
         names = {" ".join(tag["name"].split()) for tag in self.sandbox.records("tags")}
         self.assertEqual(self.phase(self.run_.phase_ids[:1].run_id, "shared_deal_tags").state,
                          "skipped")  # without the option
-        self.source._current_map().shared_tags = True  # a new version of the map
+        self.new_map_version(shared_tags=True)
         run = self.migrate()
         phase = self.phase(run, "shared_deal_tags")
         self.assertEqual((phase.state, phase.total, phase.failed), ("done", len(names), 0))

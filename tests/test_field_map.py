@@ -124,14 +124,16 @@ class TestFieldMap(SandboxCase):
         self.first_run.action_validate()  # no second confirmation on the run
         self.assertEqual(self.first_run.job, "validate")
 
-    def test_an_edit_after_confirmation_needs_a_new_confirmation(self):
+    def test_a_confirmed_map_changes_through_a_new_version(self):
         self.fmap.action_confirm()
-        version = self.fmap.version
-        self.assertEqual(self.fmap.state, "confirmed")
-        self.line("companies", "Website").action = "skip"
-        self.assertEqual((self.fmap.state, self.fmap.version), ("draft", version + 1))
-        with self.assertRaisesRegex(UserError, "not confirmed"):
-            self.new_run().action_validate()
+        with self.assertRaisesRegex(UserError, "click New version"):
+            self.line("companies", "Website").action = "skip"
+        new = self.env["crm.migration.map"].browse(self.fmap.action_new_version()["res_id"])
+        new.line_ids.filtered(lambda l: (l.object_key, l.source_path) == ("companies", "Website")
+                              ).action = "skip"
+        self.assertEqual((self.fmap.state, new.state, new.version),
+                         ("confirmed", "draft", self.fmap.version + 1))
+        self.assertEqual(self.line("companies", "Website").action, "existing")
 
     def test_provisioning_twice_creates_nothing_new(self):
         self.fmap.action_confirm()

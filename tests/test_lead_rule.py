@@ -3,6 +3,8 @@ the values that make a lead), counted from what was read, confirmed with the map
 import json
 from collections import Counter
 
+from odoo.exceptions import UserError
+
 from .test_bloomr import BloomrCase
 
 
@@ -55,17 +57,24 @@ class TestLeadRule(BloomrCase):
             self.assertEqual(leads[str(deal["id"])].type,
                              "lead" if str(deal["stage_id"]) == first else "opportunity", deal)
 
-        # the confirmed map is not changed in place: ticking another value is a new version
+        # the confirmed map is not changed in place: ticking another value needs a new version
         confirmed = run.map_id
         self.assertEqual(confirmed.state, "confirmed")
-        version = confirmed.version
-        confirmed.lead_value_ids.filtered(lambda value: value.value == second).is_lead = True
-        self.assertEqual((confirmed.state, confirmed.version), ("draft", version + 1))
+        with self.assertRaisesRegex(UserError, "click New version"):
+            confirmed.lead_value_ids.filtered(lambda value: value.value == second).is_lead = True
         # counting again after a new extraction keeps the ticks and the confirmation
-        confirmed.action_confirm()
         confirmed.action_count_lead_values()
-        self.assertEqual(confirmed.state, "confirmed")
-        self.assertEqual(sorted(confirmed._lead_values()), sorted([first, second]))
+        self.assertEqual((confirmed.state, confirmed._lead_values()), ("confirmed", [first]))
+        new = self.env["crm.migration.map"].browse(confirmed.action_new_version()["res_id"])
+        self.assertEqual((new.state, new.version, new.lead_rule_line_id.source_path, new._lead_values()),
+                         ("draft", confirmed.version + 1, "stage_id", [first]))
+        self.assertEqual(new.lead_count, first_count)
+        new.lead_value_ids.filtered(lambda value: value.value == second).is_lead = True
+        new.action_confirm()
+        new.action_count_lead_values()
+        self.assertEqual(new.state, "confirmed")
+        self.assertEqual(sorted(new._lead_values()), sorted([first, second]))
+        self.assertEqual((confirmed.state, confirmed._lead_values()), ("superseded", [first]))
 
         # a run with the new rule turns the second stage's opportunities into leads
         self.migrate()
@@ -80,3 +89,20 @@ class TestLeadRule(BloomrCase):
         self.map.lead_rule_line_id = False
         self.assertFalse(self.map.lead_value_ids)
         self.assertFalse(self.map.lead_rule_path)
+
+    def test_counting_a_confirmed_map_again_keeps_its_ticks(self):
+        self.map.lead_rule_line_id = self.stage_line
+        (first, _count), (second, _other) = self.map.lead_value_ids.mapped(
+            lambda value: (value.value, value.count))[:2]
+        self.map.lead_value_ids.filtered(lambda value: value.value == first).is_lead = True
+        self.run_.action_confirm_map()
+        entity = self.source._schema().object("deals").entity
+        for record in self.env["crm.migration.record"].search(
+                [("source_id", "=", self.source.id), ("entity", "=", entity)]):
+            if str(record.payload.get("stage_id")) == first:  # moved on in the source
+                record.payload = dict(record.payload, stage_id=int(second))
+        self.env.flush_all()
+        self.map.action_count_lead_values()
+        self.assertEqual((self.map.state, self.map._lead_values()), ("confirmed", [first]))
+        ticked = self.map.lead_value_ids.filtered("is_lead")
+        self.assertEqual((ticked.count, self.map.lead_count), (0, 0))

@@ -511,7 +511,7 @@ class TestPloomesTasksShapedAsTheDocSays(HistoryCase):
         odoo_users = {**self.odoo_users, user_id: match.user_id}
         fallback = self.env["res.users"].create({"name": "Fallback", "login": "fallback.project"})
         self.source.fallback_user_id = fallback
-        self.source._current_map().task_target = "project"
+        self.new_map_version(task_target="project")
         self.migrate()
         records = self.records_of("project.task", "Tasks")
         self.assertEqual(set(records), set(self.tasks))

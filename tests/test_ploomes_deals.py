@@ -129,8 +129,7 @@ class TestPloomesDeals(SandboxCase):
         open_deal = next(d for d in self.deals.values() if d["StatusId"] == 1)
         stage = self.stage_records[open_deal["StageId"]]
         stage.migration_probability = 42.0
-        self.source._confirmed_map().apply_stage_probability = True
-        self.source._current_map().action_confirm()
+        self.new_map_version(apply_stage_probability=True).action_confirm()
         self.migrate()
         self.assertEqual(self.leads[open_deal["Id"]].probability, 42.0)
 
@@ -138,9 +137,7 @@ class TestPloomesDeals(SandboxCase):
         skipped = self.phase(self.first_run, "shared_contact_tags")
         self.assertEqual(skipped.state, "skipped")
         self.assertIn("off in the map", skipped.notice)
-        fmap = self.source._confirmed_map()
-        fmap.shared_tags = True
-        self.source._current_map().action_confirm()
+        self.new_map_version(shared_tags=True).action_confirm()
         run = self.migrate()
         tags = list(self.sandbox.dataset.iter("Tags"))
         names = {" ".join(t["Name"].split()) for t in tags if t["EntityId"] in (1, 2)}
