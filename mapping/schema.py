@@ -33,8 +33,10 @@ class SourceField:
     target: str = None        # Odoo field (existing or new x_ field); None: not migrated
     converter: str = "direct"
     params: dict = field(default_factory=dict)
-    new_field: tuple = None   # (ttype, label) when target is an x_ field to create
-    aux_fields: tuple = ()    # ((name, ttype, label), ...) x_ fields the converter also fills
+    new_field: tuple = None   # (ttype, label[, label_pt]) when target is an x_ field to create;
+                              # without label_pt, the field's own when label is its label
+    aux_fields: tuple = ()    # ((name, ttype, label[, label_pt]), ...) x_ fields the converter
+                              # also fills
     required: bool = False    # the record cannot be created without it
     note: str = ""            # why this choice (shown in the map, listed in the README)
 

@@ -119,17 +119,32 @@ class CrmMigrationJournal(models.Model):
         refused = self._refused()
         blocked = self.browse()
         entries = (self - refused).sorted("id", reverse=True)
+        pages = False
         # consecutive runs of one operation on one model: the order is the undo order
         for (operation, res_model), group in groupby(  # pylint: disable=bad-builtin-groupby
                 entries, key=lambda e: (e.operation, e.res_model)):
             group = self.browse([entry.id for entry in group])
-            if operation == "link":
+            if operation == "link" or res_model == "ir.ui.view":
+                # "Migrated fields" pages are shared by sources: rebuilt from what is left
+                pages = pages or res_model == "ir.ui.view"
                 continue
-            if operation == "create" and res_model != "ir.model.fields" and group._unlink_all():
+            if operation == "create" and res_model == "ir.model.fields":
+                group._take_off_pages()
+                pages = True
+            elif operation == "create" and group._unlink_all():
                 continue
             for entry in group:
                 blocked |= entry._undo_one()
+        if pages:
+            self.env["crm.migration.map"]._refresh_migrated_fields_views()
         return refused, blocked
+
+    def _take_off_pages(self):
+        """Take the custom fields these entries created off the "Migrated fields" pages
+        before they are deleted (Odoo refuses to delete a field a view shows)."""
+        created = self.env["ir.model.fields"].sudo().browse(self.mapped("res_id")).exists()
+        self.env["crm.migration.map"]._refresh_migrated_fields_views(without={
+            (field.model, field.name) for field in created if not self._field_in_use(field)})
 
     def _refused(self):
         """The entries rollback must not replay, reported: on a model their run's source never

@@ -1,6 +1,7 @@
 # pylint: disable=prefer-env-translation  # module-level _lt (LazyTranslate): no env at import time
 import dataclasses
 import json
+from html import escape
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
@@ -313,7 +314,8 @@ class CrmMigrationMap(models.Model):
         for obj in schema.objects:
             for sequence, spec in enumerate(obj.fields, start=1):
                 if (obj.key, spec.path) not in known:
-                    lines.append(self.env["crm.migration.map.line"]._from_spec(obj, spec, sequence))
+                    lines.append(self._own_id_field(
+                        source, self.env["crm.migration.map.line"]._from_spec(obj, spec, sequence)))
             lines += self._propose_custom(run, obj, current, known)
         refusals = self._refusals_of(run, current)
         if current and not lines and sorted(refusals) == sorted(current._refusal_keys()):
@@ -326,6 +328,22 @@ class CrmMigrationMap(models.Model):
             "line_ids": [fields.Command.create(vals) for vals in kept + lines],
             "refusal_ids": [fields.Command.create(vals) for vals in refusals.values()],
         })
+
+    @api.model
+    def _own_id_field(self, source, vals):
+        """Line values ``vals``; when they keep source ids in a new field that another
+        source's map already fills, sent to a field of ``source``'s own instead, so that
+        the records of two accounts never share an id field."""
+        if vals["converter"] != "source_id" or vals["action"] != "new":
+            return vals
+        shared = self.env["crm.migration.map.line"].sudo().search_count([
+            ("map_id.source_id", "!=", source.id), ("converter", "=", "source_id"),
+            ("target_model", "=", vals["target_model"]),
+            ("target_field", "=", vals["target_field"])], limit=1)
+        if not shared:
+            return vals
+        return dict(vals, target_field=f"{vals['target_field']}_{source.id}",
+                    new_field_label=f"{vals['new_field_label']} ({source.name})")
 
     @api.model
     def _refusals_of(self, run, current):
@@ -369,7 +387,7 @@ class CrmMigrationMap(models.Model):
         for line in current.line_ids.filtered(lambda l: l.target_model == obj.model):
             taken |= set(line._spec_targets())
         for spec in (s for o in schema.objects if o.model == obj.model for s in o.fields):
-            taken |= {spec.target} | {name for name, _t, _l in spec.aux_fields}
+            taken |= {spec.target} | {aux[0] for aux in spec.aux_fields}
             taken |= set(spec.params.get("fills", ())) | {
                 spec.params.get(key) for key in ("mobile_target", "extra_target", "child_target")}
         infos = [profile._field_info() for profile in new]
@@ -393,13 +411,15 @@ class CrmMigrationMap(models.Model):
     # -- provisioning ------------------------------------------------------------------
 
     def _needed_fields(self):
-        """{(model, name): {ttype, label, relation, selection}} of the x_ fields this map writes.
+        """{(model, name): {ttype, label, label_pt, relation, selection}} of the x_ fields this
+        map writes.
 
         Models that are not installed (their objects are skipped) need none.
         """
         self.ensure_one()
         needed = {}
         left_out = self._objects_left_out()
+        labels_pt = self._labels_pt()
         for line in self.line_ids.filtered(lambda l: l.action != "skip" and l._applies()
                                            and l.object_key not in left_out):
             params = line.params or {}
@@ -407,14 +427,38 @@ class CrmMigrationMap(models.Model):
                 selection = {}
                 for option in line.option_ids.filtered("target"):
                     selection.setdefault(option.target, option.target_label or option.source_label)
+                label = line.new_field_label or line.source_label
                 needed[(line.target_model, line.target_field)] = {
-                    "ttype": line.new_field_type, "label": line.new_field_label or line.source_label,
+                    "ttype": line.new_field_type, "label": label, "label_pt": labels_pt(label),
                     "relation": params.get("relation"),
                     "selection": list(selection.items()) or params.get("selection") or [],
                 }
             for name, ttype, label in params.get("new_fields", ()):
-                needed[(line.target_model, name)] = {"ttype": ttype, "label": label}
+                needed[(line.target_model, name)] = {"ttype": ttype, "label": label,
+                                                     "label_pt": labels_pt(label)}
         return needed
+
+    def _labels_pt(self):
+        """A function giving the Portuguese label of an x_ field the schema creates from
+        its English one (also when suffixed with the source's name), or None."""
+        labels = {}
+        for obj in self.source_id._schema().objects:
+            for spec in obj.fields:
+                if spec.new_field:
+                    _ttype, label, *label_pt = spec.new_field
+                    labels[label] = label_pt[0] if label_pt else (
+                        spec.label_pt if label == spec.label else None)
+                for _name, _ttype, label, *label_pt in spec.aux_fields:
+                    labels[label] = label_pt[0] if label_pt else None
+        suffix = f" ({self.source_id.name})"
+
+        def label_pt(label):
+            if labels.get(label):
+                return labels[label]
+            if label and label.endswith(suffix) and labels.get(label.removesuffix(suffix)):
+                return labels[label.removesuffix(suffix)] + suffix
+            return None
+        return label_pt
 
     def _objects_left_out(self):
         """Keys of the objects this map's options leave out (e.g. orders sent to invoices)."""
@@ -423,19 +467,24 @@ class CrmMigrationMap(models.Model):
                 or (obj.loader in self.env and self.env[obj.loader]._skipped_by_map(self, obj))}
 
     def _provision(self, run):
-        """Create what the map needs and Odoo lacks: x_ fields, option records, the
-        "Migrated fields" page of each form. Journaled, never done twice."""
+        """Create what the map needs and Odoo lacks: x_ fields (labelled in English and in
+        Portuguese), option records, the "Migrated fields" page of each form. Journaled,
+        never done twice."""
         self.ensure_one()
         fields_ = self.env["ir.model.fields"].sudo()
-        missing = [self._field_values(model, name, spec)
-                   for (model, name), spec in self._needed_fields().items()
-                   if not fields_._get(model, name)]
-        if missing:
-            created = fields_.create(missing)
+        needed = {key: spec for key, spec in self._needed_fields().items() if not fields_._get(*key)}
+        if needed:
+            created = fields_.create([self._field_values(model, name, spec)
+                                      for (model, name), spec in needed.items()])
             self.env["crm.migration.journal"]._log(run, "provision", "create", "ir.model.fields",
                                                    created.ids)
+            if self.env["res.lang"]._lang_get("pt_BR"):
+                for field in created:
+                    label_pt = needed[(field.model, field.name)].get("label_pt")
+                    if label_pt:
+                        field.update_field_translations("field_description", {"pt_BR": label_pt})
         self._provision_options(run)
-        self._provision_views(run)
+        self._refresh_migrated_fields_views(run)
 
     def _field_values(self, model, name, spec):
         """ir.model.fields values of a new custom field."""
@@ -479,63 +528,93 @@ class CrmMigrationMap(models.Model):
             identity._bind(source, option_entity, pairs, relation, run)
             self.env["crm.migration.journal"]._log(run, "provision", "create", relation, created.ids)
 
-    def _provision_views(self, run):
-        """A "Migrated fields" page on each form whose model gets x_ fields from this map."""
-        by_model = {}
-        for (model, name) in self._needed_fields():
-            by_model.setdefault(model, []).append(name)
-        left_out = self._objects_left_out()
-        for line in self.line_ids.filtered(lambda l: l.action == "existing" and l._applies()
-                                           and l.object_key not in left_out
-                                           and (l.target_field or "").startswith("x_")):
-            by_model.setdefault(line.target_model, []).append(line.target_field)
-        views = self.env["ir.ui.view"].sudo()
-        shown_when = self._fields_shown_when()
-        for model, names in by_model.items():
-            parent = self.env.ref(FORM_VIEWS.get(model, ""), raise_if_not_found=False)
-            if not parent:
-                continue
-            key = f"crm_migration.migrated_fields_{self.source_id.id}_{model.replace('.', '_')}"
-            arch = self._migrated_fields_arch(model, sorted(set(names)), shown_when)
+    @api.model
+    def _refresh_migrated_fields_views(self, run=None, without=frozenset()):
+        """One "Migrated fields" page per form, shared by every source: the x_ fields their
+        maps write that exist, but the (model, field) pairs ``without`` (about to be deleted),
+        a group per source. Replaces the per-source pages of earlier versions; removed when
+        no field is left. A page made for ``run`` is journaled, to go with its rollback."""
+        views = self.env["ir.ui.view"].sudo().with_context(active_test=False, lang="en_US")
+        page_fields = self._page_fields()
+        title = views.env._("Migrated fields")
+        titles = {code: {title: self.with_context(lang=code).env._("Migrated fields")}
+                  for code, _name in self.env["res.lang"].get_installed() if code != "en_US"}
+        for model, form in FORM_VIEWS.items():
+            key = f"crm_migration.migrated_fields_{model.replace('.', '_')}"
+            views.search([("model", "=", model), ("key", "!=", key),
+                          ("key", "=like", "crm_migration.migrated_fields_%")]).unlink()
             view = views.search([("key", "=", key)], limit=1)
-            if view:
-                if view.arch_db != arch:
-                    view.arch_db = arch
+            parent = self.env.ref(form, raise_if_not_found=False) if model in self.env else None
+            existing = self.env["ir.model.fields"]._get_ids(model) if parent else {}
+            groups = {}
+            for name, (source, flags, readonly) in sorted(page_fields.get(model, {}).items()):
+                if name in existing and (model, name) not in without:
+                    groups.setdefault(source, []).append((name, flags, readonly))
+            if not groups:
+                view.unlink()
                 continue
-            view = views.create({"name": f"{model} migrated fields ({self.source_id.name})",
-                                 "key": key, "model": model, "inherit_id": parent.id,
-                                 "mode": "extension", "arch_db": arch, "priority": 90})
-            self.env["crm.migration.journal"]._log(run, "provision", "create", "ir.ui.view", view.ids)
+            arch = self._migrated_fields_arch(groups)
+            if not view:
+                view = views.create({"name": f"{model} migrated fields", "key": key, "model": model,
+                                     "inherit_id": parent.id, "mode": "extension",
+                                     "arch_db": arch, "priority": 90})
+                if run:
+                    self.env["crm.migration.journal"]._log(run, "provision", "create", "ir.ui.view",
+                                                           view.ids)
+            elif view.arch_db != arch:
+                view.arch_db = arch
+            if titles:
+                view.update_field_translations("arch_db", titles)
 
-    def _fields_shown_when(self):
-        """{(model, x_ field): {boolean field: value}} of the fields only objects sharing
-        those defaults write (a company-only field: is_company True), to show them on
-        those records' forms only."""
-        schema = self.source_id._schema()
-        common = {}
-        for line in self.line_ids.filtered(lambda l: l.action != "skip" and l._applies()):
-            obj = schema.object(line.object_key)
-            model = self.env[obj.model]
-            flags = {name: value for name, value in (obj.defaults or {}).items()
-                     if isinstance(value, bool) and model._fields.get(name, None) is not None
-                     and model._fields[name].type == "boolean"}
-            names = [line.target_field] + [name for name, _t, _l in (line.params or {}).get("new_fields", ())]
-            for name in filter(None, names):
-                key = (obj.model, name)
-                common[key] = flags if key not in common else {
-                    flag: value for flag, value in common[key].items() if flags.get(flag) is value}
-        return common
+    @api.model
+    def _page_fields(self):
+        """{model: {x_ field: (source, flags, readonly)}} of the fields the map of each source
+        writes (its confirmed one, else its newest), ``source`` the first source writing it.
+        ``flags`` {boolean field: value} are the defaults every object writing the field
+        shares (a company-only field: is_company True), to show it on those records only;
+        source ids are read-only."""
+        sources = self.env["crm.migration.source"].sudo().with_context(active_test=False).search(
+            [("map_ids", "!=", False)], order="id")
+        page = {}
+        for source in sources:
+            schema = source._schema()
+            fmap = source._confirmed_map() or source._current_map()
+            left_out = fmap._objects_left_out()
+            for line in fmap.line_ids.filtered(lambda l, left_out=left_out: l.action != "skip"
+                                               and l._applies() and l.object_key not in left_out):
+                obj = schema.object(line.object_key)
+                model = self.env[obj.model]
+                flags = {name: value for name, value in (obj.defaults or {}).items()
+                         if isinstance(value, bool) and name in model._fields
+                         and model._fields[name].type == "boolean"}
+                names = [line.target_field] + [aux[0] for aux in (line.params or {}).get("new_fields", ())]
+                for name in (n for n in names if n and n.startswith("x_")):
+                    readonly = line.converter == "source_id" and name == line.target_field
+                    known = page.setdefault(obj.model, {}).get(name)
+                    if known:
+                        source_, shared, was_readonly = known
+                        page[obj.model][name] = (
+                            source_, {flag: value for flag, value in shared.items()
+                                      if flags.get(flag) is value}, readonly or was_readonly)
+                    else:
+                        page[obj.model][name] = (source, flags, readonly)
+        return page
 
-    def _migrated_fields_arch(self, model, names, shown_when):
-        def invisible(name):
-            flags = shown_when.get((model, name)) or {}
+    @api.model
+    def _migrated_fields_arch(self, groups):
+        """The arch of a "Migrated fields" page: ``groups`` {source: [(name, flags, readonly)]}."""
+        def attributes(flags, readonly):
             expr = " or ".join(f"not {flag}" if value else flag for flag, value in sorted(flags.items()))
-            return f' invisible="{expr}"' if expr else ""
-        fields_xml = "".join(f'<field name="{name}"{invisible(name)}/>' for name in names)
-        title = self.env._("Migrated fields")
+            return (f' invisible="{expr}"' if expr else "") + (' readonly="1"' if readonly else "")
+        groups_xml = "".join(
+            f'<group string="{escape(source.name)}">'
+            + "".join(f'<field name="{name}"{attributes(flags, readonly)}/>' for name, flags, readonly in shown)
+            + "</group>"
+            for source, shown in sorted(groups.items(), key=lambda item: item[0].id))
+        title = self.with_context(lang="en_US").env._("Migrated fields")
         return (f'<data><xpath expr="//sheet/notebook" position="inside">'
                 f'<page string="{title}" name="crm_migration_fields">'
-                f'<group>{fields_xml}</group></page></xpath></data>')
+                f'{groups_xml}</page></xpath></data>')
 
     # -- options ----------------------------------------------------------------------
 
@@ -719,7 +798,7 @@ class CrmMigrationMapLine(models.Model):
         new = spec.new_field is not None
         params = dict(spec.params)
         if spec.aux_fields:
-            params["new_fields"] = [list(aux) for aux in spec.aux_fields]
+            params["new_fields"] = [list(aux[:3]) for aux in spec.aux_fields]
         return {
             "object_key": obj.key, "object_label": obj.label_in(self.env.lang), "object_sequence": obj.sequence,
             "target_model": obj.model, "sequence": sequence, "source_path": spec.path,

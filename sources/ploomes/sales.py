@@ -313,7 +313,7 @@ def _order_fields(kind):
         F("CreateDate", "Created on", "Criado em", "datetime", "create_date", "datetime"),
         F("ApprovalStatusId", "Approval status", "Status de aprovação", "reference",
           "x_ploomes_approval", "lookup_name", {"entity": "Quotes@ApprovalStatus"},
-          new_field=("char", "Approval status (Ploomes)"),
+          new_field=("char", "Approval status (Ploomes)", "Status de aprovação (Ploomes)"),
           note="Odoo has no approval workflow on quotations (Sales has no such app in "
                "Community): the Ploomes approval status is kept as text."),
         F("Amount", "Amount", "Valor", "money", None,
@@ -353,10 +353,10 @@ ORDER_FIELDS = _order_fields("order") + (
       note="Odoo numbers orders itself; the Ploomes order number goes to 'Source document'."),
     F("OriginQuoteId", "Quote", "Proposta", "reference", "x_ploomes_quote_id", "quote_order",
       {"entity": "Quotes", "relation": "sale.order"},
-      new_field=("many2one", "Quotation (Ploomes)"),
+      new_field=("many2one", "Quotation (Ploomes)", "Cotação (Ploomes)"),
       note="The quotation (latest revision of the Ploomes quote) this order came from."),
     F("StageId", "Stage", "Estágio", "reference", "x_ploomes_stage", "lookup_name",
-      {"entity": "Orders@Stages"}, new_field=("char", "Order stage (Ploomes)"),
+      {"entity": "Orders@Stages"}, new_field=("char", "Order stage (Ploomes)", "Estágio do pedido (Ploomes)"),
       note="Odoo orders have no stages: the Ploomes stage is kept as text, a cancelled "
            "stage also cancels the order."),
     F("Description", "Description", "Descrição", "text", "note", "html"),
@@ -529,7 +529,7 @@ OBJECTS = (
                    "product has no group."),
             F("MeasurementUnit", "Unit", "Unidade de medida", "string", "uom_id", "uom",
               {"purchase_target": "uom_po_id", "keep_target": "x_ploomes_unit"},
-              aux_fields=(("x_ploomes_unit", "char", "Unit (Ploomes)"),),
+              aux_fields=(("x_ploomes_unit", "char", "Unit (Ploomes)", "Unidade (Ploomes)"),),
               note="Matched by name to an Odoo unit of measure (un/pç → Units, h → Hours…); "
                    "an unknown unit keeps Odoo's default, is flagged and stays in "
                    "'Unit (Ploomes)'."),
