@@ -697,7 +697,31 @@ class CrmMigrationLoaderPartner(models.AbstractModel):
                     problems.append(Problem("commercial_field", self.env._(
                         "%(field)s is managed by the company in Odoo: the person's own value "
                         "is not kept.", field=partners._fields[name].string), "info", name))
+        if "vat" in obj.optional:
+            self._drop_refused_vat(result)
         return result
+
+    def _drop_refused_vat(self, result):
+        """Tax ids Odoo's VAT check (base_vat) refuses for the partner's country, left out
+        before the batch is created, as :meth:`_save` would after a refused create (a
+        refused record would make the whole batch be created again in halves)."""
+        partners = self.env["res.partner"]
+        if not hasattr(partners, "_run_vat_test") or self.env.context.get("no_vat_validation"):
+            return
+        countries = self.env["res.country"]
+        for _rec, values, problems in result:
+            vat = values.get("vat")
+            if not vat or len(vat) == 1 or values.get("parent_id"):
+                continue
+            country = countries.browse(values.get("country_id"))
+            if partners._run_vat_test(vat, country, bool(values.get("is_company"))) is not False:
+                continue
+            reason = partners._build_vat_error_message(
+                country.code.lower() if country else None, vat, values.get("name") or "")
+            values.pop("vat")
+            problems.append(Problem("rejected_value", self.env._(
+                "Odoo refused %(values)s (%(reason)s): loaded without it.",
+                values=f"vat = {vat!r}", reason=str(reason).strip()), "warning", "vat"))
 
 
 class CrmMigrationLoaderLead(models.AbstractModel):

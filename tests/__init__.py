@@ -6,6 +6,7 @@ from . import test_rollback_resume
 from . import test_cli
 from . import test_field_map
 from . import test_map_versions
+from . import test_batch_cost
 from . import test_delta_sync
 from . import test_queue_job
 from . import test_ui
