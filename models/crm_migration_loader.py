@@ -718,10 +718,10 @@ class CrmMigrationLoaderPartner(models.AbstractModel):
                 continue
             reason = partners._build_vat_error_message(
                 country.code.lower() if country else None, vat, values.get("name") or "")
-            values.pop("vat")
+            refused = f"vat = {values.pop('vat')!r}"
             problems.append(Problem("rejected_value", self.env._(
                 "Odoo refused %(values)s (%(reason)s): loaded without it.",
-                values=f"vat = {vat!r}", reason=str(reason).strip()), "warning", "vat"))
+                values=refused, reason=str(reason).strip()), "warning", "vat"))
 
 
 class CrmMigrationLoaderLead(models.AbstractModel):
