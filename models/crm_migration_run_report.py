@@ -45,7 +45,7 @@ class CrmMigrationRun(models.Model):
         """Every issue and every difference of the run, as a CSV file to download."""
         self.ensure_one()
         attachment = self.env["ir.attachment"].create({
-            "name": self._report_filename("csv"),
+            "name": f"{self._report_filename()}.csv",
             "raw": self._report_csv().encode(),
             "mimetype": "text/csv", "res_model": self._name, "res_id": self.id,
         })
@@ -54,8 +54,16 @@ class CrmMigrationRun(models.Model):
 
     # -- what the report shows ---------------------------------------------------------
 
-    def _report_filename(self, extension):
-        return f"{self.name.replace('/', '-')} {self.env._('reconciliation')}.{extension}"
+    def _report_filename(self, kind="reconciliation"):
+        """The report's file name, without its extension."""
+        title = self.env._("inventory") if kind == "inventory" else self.env._("reconciliation")
+        return f"{self.name.replace('/', '-')} {title}"
+
+    def _report_signed_text(self):
+        self.ensure_one()
+        return self.env._("Signed off in Odoo by %(user)s on %(date)s.", user=self.signed_by_id.name,
+                          date=fields.Datetime.context_timestamp(self, self.signed_at).strftime(
+                              "%Y-%m-%d %H:%M"))
 
     def _report_steps(self):
         """[(kind, title, columns, phases)] of the steps this run went through, in order."""
@@ -195,18 +203,22 @@ class CrmMigrationRun(models.Model):
         return counts, matches.filtered(lambda m: m.state != "matched" and m.record_count)
 
     def _inventory_access(self):
-        """[(entity, answer)] of what the source refused to the key, and the extraction's
-        observed pace: (records, seconds, records a second) or None."""
+        """([(entity, answer)] of what the source refused to the key, the API's pace in
+        words: its rate limit and how fast the extraction read)."""
         self.ensure_one()
         fmap = self.map_id or self.source_id._current_map()
         refused = [(refusal.entity, f"HTTP {refusal.status}: {refusal.message or ''}".strip(": "))
                    for refusal in fmap.refusal_ids]
+        pace = [self.env._("Rate limit set on the source: %(limit)s requests a minute.",
+                           limit=self.source_id.rate_limit)]
         phases = self._reconciliation("extract").filtered(lambda p: p.started_at and p.finished_at)
-        if not phases:
-            return refused, None
-        seconds = (max(phases.mapped("finished_at")) - min(phases.mapped("started_at"))).total_seconds()
-        records = sum(phases.mapped("done"))
-        return refused, (records, seconds, records / seconds if seconds else 0.0)
+        if phases:
+            seconds = (max(phases.mapped("finished_at")) - min(phases.mapped("started_at"))).total_seconds()
+            records = sum(phases.mapped("done"))
+            pace.append(self.env._("Reading %(records)s records took %(seconds)s s (%(rate)s records/s).",
+                                   records=records, seconds=round(seconds),
+                                   rate=round(records / seconds, 1) if seconds else 0))
+        return refused, " ".join(pace)
 
     def _inventory_prerequisites(self):
         """What the admin has to do before the full migration, in words."""

@@ -91,6 +91,11 @@ class TestSampleMigration(SandboxCase):
         self.assertEqual({(line["code"], line["source_id"]) for line in lines},
                          {(issue.code, issue.source_key or "") for issue in latest})
 
+        download = run.action_export_issues_csv()
+        attachment = self.env["ir.attachment"].browse(int(download["url"].split("/")[3].split("?")[0]))
+        self.assertEqual(attachment.name, f"{run.name.replace('/', '-')} reconciliation.csv")
+        self.assertEqual(attachment.raw.decode(), run._report_csv())
+
         pdf = run.with_context(force_report_rendering=True)._report_render("pdf")
         self.assertTrue(pdf.startswith(b"%PDF") and len(pdf) > 1000)
 
