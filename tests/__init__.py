@@ -31,3 +31,4 @@ from . import test_workflow_audit_template
 from . import test_progress
 from . import test_dashboard
 from . import test_issue_causes
+from . import test_rollback_conflicts
