@@ -26,6 +26,7 @@
         "views/crm_migration_automation_views.xml",
         "wizards/crm_migration_setup_views.xml",
         "wizards/crm_migration_map_import_views.xml",
+        "wizards/crm_migration_rollback_views.xml",
         "views/crm_migration_menus.xml",
     ],
     "assets": {

@@ -31,7 +31,12 @@ which object, which column which field) and migrating a later export updates wha
 history; blanks around the key (a trailing line break) are dropped.
 
 KIND is one of the registered sources (``--help`` lists them).
-    odoo-bin ... crm_migration rollback -c odoo.conf -d DB --run MIG/0001
+    odoo-bin ... crm_migration rollback -c odoo.conf -d DB --run MIG/0001|last [--dry-run] [--force]
+
+``rollback`` keeps the records people worked on since the run (edited, given a message, an
+activity or a file, or pointed at by a record a person created) and what they need, unless
+``--force``; ``--dry-run`` prints those conflicts and changes nothing. ``--run last`` is the
+newest run of the database that can be rolled back.
 
     odoo-bin ... crm_migration report -c odoo.conf -d DB --run MIG/0001 \\
         --format pdf|html|csv --out FILE [--report reconciliation|inventory] [--lang pt_BR]
@@ -66,19 +71,23 @@ EXIT_OK, EXIT_FAILED, EXIT_NEEDS_ADMIN = 0, 1, 2
 COLUMNS = (("total", "Source"), ("created", "Created"), ("linked", "Linked"),
            ("updated", "Updated"), ("unchanged", "Unchanged"), ("skipped", "Skipped"),
            ("failed", "Failed"), ("verified", "Verified"))
+ROLLBACK_COLUMNS = (("total", "To undo"), ("removed", "Removed"), ("restored", "Restored"),
+                    ("kept", "Kept"), ("failed", "Not undone"))
+#: The states of the runs a rollback may undo (the run form's Roll back button).
+ROLLBACK_STATES = ("sampled", "running", "done", "failed")
 
 
 class NeedsAdmin(Exception):
     """The run waits for a decision an admin must take."""
 
 
-def reconciliation_table(phases):
+def reconciliation_table(phases, columns=COLUMNS):
     """The reconciliation of a step as a plain-text table."""
     width = max([len("Phase")] + [len(p.name) for p in phases])
-    head = "Phase".ljust(width) + "".join(label.rjust(11) for _f, label in COLUMNS)
+    head = "Phase".ljust(width) + "".join(label.rjust(11) for _f, label in columns)
     rows = [head, "-" * len(head)]
     for phase in phases:
-        row = phase.name.ljust(width) + "".join(str(phase[f]).rjust(11) for f, _l in COLUMNS)
+        row = phase.name.ljust(width) + "".join(str(phase[f]).rjust(11) for f, _l in columns)
         if phase.notice:
             row += f"  {phase.notice}"
         rows.append(row)
@@ -185,7 +194,13 @@ class CrmMigration(Command):
                              help="confirm the profile found (else review it in Odoo)")
         rollback = sub.add_parser("rollback", help="undo a run")
         self.add_db_options(rollback)
-        rollback.add_argument("--run", required=True, metavar="NAME", help="e.g. MIG/0001")
+        rollback.add_argument("--run", required=True, metavar="NAME",
+                              help="e.g. MIG/0001, or last: the newest run that can be rolled back")
+        rollback.add_argument("--dry-run", action="store_true",
+                              help="print the records people worked on since the run (kept by "
+                                   "the rollback) and change nothing")
+        rollback.add_argument("--force", action="store_true",
+                              help="roll back the records people worked on since the run too")
         rollback.add_argument("--as-user", metavar="LOGIN", default="admin",
                               help="the Odoo user whose rights the rollback runs with: what they "
                                    "may not undo is left and reported (default: admin)")
@@ -437,7 +452,7 @@ class CrmMigration(Command):
         title = {"sampled": "Sample reconciliation", "rolled_back": "Rollback"}.get(
             run.state, "Reconciliation")
         print(f"\n{title} of {run.name} ({run.source_id.name}):")
-        print(reconciliation_table(phases))
+        print(reconciliation_table(phases, ROLLBACK_COLUMNS if run.state == "rolled_back" else COLUMNS))
         print(f"\nIssues: {run.error_count} errors, {run.issue_count} in all "
               "(CRM › Migration › Issues).")
 
@@ -493,15 +508,17 @@ class CrmMigration(Command):
     # -- rollback ------------------------------------------------------------------
 
     def command_rollback(self, env, options):
-        run = env["crm.migration.run"].search([("name", "=", options.run)], limit=1)
-        if not run:
-            raise NeedsAdmin(f"No run named {options.run!r}.")
+        run = self.find_run(env, options.run)
         user = env["res.users"].search([("login", "=", options.as_user)], limit=1)
         if not user:
             raise NeedsAdmin(f"No Odoo user has the login {options.as_user!r}.")
+        if options.dry_run:
+            self.print_conflicts(run, run._rollback_conflicts(), "kept by the rollback, unless --force")
+            env.cr.rollback()
+            return EXIT_OK
         if run.job != "rollback":
             try:
-                run.with_user(user).action_rollback()
+                run.with_user(user).action_rollback(force=options.force)
             except (UserError, AccessError) as exc:
                 raise NeedsAdmin(f"{user.login} cannot roll back {run.name}: {exc}") from exc
         env.cr.commit()
@@ -510,4 +527,39 @@ class CrmMigration(Command):
             print(f"{run.name} could not be rolled back: {run.error}", file=sys.stderr)
             return EXIT_FAILED
         self.print_reconciliation(run)
+        kept = env["crm.migration.issue"].search([
+            ("run_id", "=", run.id), ("code", "=", "rollback_kept_edited"), ("superseded", "=", False)])
+        if kept:
+            print(f"\nKept {len(kept)} records (--force rolls them back too):")
+            for issue in kept:
+                print(f"  {issue.message}")
         return EXIT_OK
+
+    def find_run(self, env, name):
+        """The run named ``name``; ``last``: the newest run that can be rolled back."""
+        Run = env["crm.migration.run"]
+        if name == "last":
+            run = Run.search([("state", "in", ROLLBACK_STATES)], order="id desc", limit=1)
+            if not run:
+                raise NeedsAdmin("No run to roll back in this database.")
+            print(f"Last run: {run.name} ({run.source_id.name})")
+            return run
+        run = Run.search([("name", "=", name)], limit=1)
+        if not run:
+            raise NeedsAdmin(f"No run named {name!r}.")
+        return run
+
+    def print_conflicts(self, run, conflicts, fate):
+        """The records people worked on since ``run``, one a line."""
+        if not conflicts:
+            print(f"No conflicts: nobody worked on the records of {run.name} since the run.")
+            return
+        print(f"{len(conflicts)} records of {run.name} people worked on since the run ({fate}):")
+        Line = run.env["crm.migration.rollback.line"]
+        for (model, res_id), conflict in sorted(conflicts.items()):
+            record = run.env[model].sudo().browse(res_id)
+            who = conflict["user"].login or "-"
+            print(f"  {model},{res_id} {record.display_name}: "
+                  f"{Line._reasons_text(conflict['reasons'])} (by {who}, {conflict['date']})")
+            for detail in conflict["details"]:
+                print(f"      {detail}")

@@ -7,6 +7,7 @@ from . import crm_migration_source_workflows
 from . import crm_migration_record
 from . import crm_migration_identity
 from . import crm_migration_journal
+from . import crm_migration_journal_conflicts
 from . import crm_migration_issue_cause
 from . import crm_migration_issue
 from . import crm_migration_user_match

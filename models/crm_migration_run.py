@@ -259,19 +259,70 @@ class CrmMigrationRun(models.Model):
             self._start_job("load")
         return True
 
-    def action_rollback(self):
-        """Undo everything this run created or changed in Odoo."""
+    def action_preview_rollback(self):
+        """The rollback preview: what people worked on since the run, kept unless ticked."""
         self.ensure_one()
+        self._check_rollback()
+        return self.env["crm.migration.rollback"]._open_for(self)
+
+    def action_rollback(self, force=False, rollback_anyway=()):
+        """Undo everything this run created or changed in Odoo, except the records people
+        worked on since (kept with their identity), unless ``force`` or listed in
+        ``rollback_anyway`` as (model, id) pairs."""
+        self.ensure_one()
+        self._check_rollback()
+        if self.job and self.job != "rollback":
+            self._stop_job()
+        self.rollback_user_id = self.env.user
+        self._start_job("rollback")
+        self._keep_conflicts(force, {tuple(pair) for pair in rollback_anyway})
+        return True
+
+    def _check_rollback(self):
         later = self.search([("source_id", "=", self.source_id.id), ("id", ">", self.id),
                              ("state", "not in", ("draft", "rolled_back"))], limit=1)
         if later:
             raise UserError(self.env._("Roll back %(later)s first: it ran after %(run)s.",
                               later=later.name, run=self.name))
-        if self.job and self.job != "rollback":
-            self._stop_job()
-        self.rollback_user_id = self.env.user
-        self._start_job("rollback")
-        return True
+
+    def _rollback_conflicts(self):
+        """{(model, id): conflict} of this run's records people worked on since the run."""
+        return self.env["crm.migration.journal"].sudo()._conflicts(self)
+
+    def _keep_conflicts(self, force, rollback_anyway):
+        """Mark the journal lines of the records rollback keeps (and of what they need),
+        count them on the rollback phase and report each one."""
+        Journal = self.env["crm.migration.journal"].sudo()
+        self.env.cr.execute("UPDATE crm_migration_journal SET kept = false WHERE run_id = %s AND kept",
+                            (self.id,))
+        conflicts = {} if force else {
+            pair: conflict for pair, conflict in self._rollback_conflicts().items()
+            if pair not in rollback_anyway}
+        keep = Journal._keep_closure(self, {pair: c["reasons"] for pair, c in conflicts.items()})
+        for model, res_id in keep:
+            self.env.cr.execute("""
+                UPDATE crm_migration_journal SET kept = true
+                WHERE run_id = %s AND res_model = %s AND res_id = %s
+            """, (self.id, model, res_id))
+        Journal.invalidate_model(["kept"])
+        self.rollback_phase_ids.kept = len(keep)
+        self.env["crm.migration.issue"].create([{
+            "run_id": self.id, "step": "rollback", "phase": "rollback", "level": "warning",
+            "code": "rollback_kept_edited", "res_model": model, "res_id": res_id,
+            "message": self._kept_message(model, res_id, reasons, conflicts.get((model, res_id))),
+        } for (model, res_id), reasons in keep.items()])
+
+    def _kept_message(self, model, res_id, reasons, conflict):
+        record = self.env[model].sudo().browse(res_id)
+        why = self.env["crm.migration.rollback.line"]._reasons_text(reasons)
+        if conflict and conflict["user"]:
+            return self.env._(
+                "%(record)s (%(model)s %(id)s) was kept: %(why)s, by %(user)s on %(date)s. "
+                "Roll it back anyway from the rollback preview, or with --force.",
+                record=record.display_name, model=model, id=res_id, why=why,
+                user=conflict["user"].name, date=fields.Datetime.to_string(conflict["date"]))
+        return self.env._("%(record)s (%(model)s %(id)s) was kept: %(why)s.",
+                          record=record.display_name, model=model, id=res_id, why=why)
 
     def _stop_job(self):
         """Stop a step that no worker is processing (a killed run), its unfinished phases

@@ -47,6 +47,8 @@ class CrmMigrationRunPhase(models.Model):
     errors = fields.Integer("With errors")
     removed = fields.Integer(help="Rollback: records the run created, deleted again.")
     restored = fields.Integer(help="Rollback: records the run changed or removed, as they were.")
+    kept = fields.Integer(help="Rollback: records people worked on since the run (and what they "
+                               "need), kept as they are, with their identity.")
     notice = fields.Char()
     fixed_up = fields.Boolean(help="References to records loaded later in the phase were resolved.")
     started_at = fields.Datetime()
@@ -113,7 +115,8 @@ class CrmMigrationRunPhase(models.Model):
         if self.kind == "profile":
             return 0
         if self.kind == "rollback":
-            return self.env["crm.migration.journal"].search_count([("run_id", "=", run.id)])
+            return self.env["crm.migration.journal"].search_count(
+                [("run_id", "=", run.id), ("kept", "=", False)])
         count = self._staged_count()
         return min(count, run.sample_size) if run.job_sample else count
 
@@ -265,14 +268,18 @@ class CrmMigrationRunPhase(models.Model):
 
     def _process_rollback_batch(self):
         run = self.run_id
-        domain = [("run_id", "=", run.id)]
+        domain = [("run_id", "=", run.id), ("kept", "=", False)]
         if self.cursor:
             domain.append(("id", "<", int(self.cursor)))
         entries = self.env["crm.migration.journal"].search(domain, order="id desc", limit=500)
         if not entries:
             # identities are the engine's own rows (no group may unlink them): the rollback
             # of the run that bound them removes them
-            self.env["crm.migration.identity"].sudo().search([("run_id", "=", run.id)]).unlink()
+            # except those of kept records: a later rollback finds them again
+            kept = self.env["crm.migration.journal"].search([("run_id", "=", run.id), ("kept", "=", True)])
+            pairs = {(entry.res_model, entry.res_id) for entry in kept}
+            self.env["crm.migration.identity"].sudo().search([("run_id", "=", run.id)]).filtered(
+                lambda identity: (identity.res_model, identity.res_id) not in pairs).unlink()
             self.env["crm.migration.record"]._reset(run.source_id)
             self._finish()
             return

@@ -34,3 +34,4 @@ from . import test_progress
 from . import test_dashboard
 from . import test_issue_causes
 from . import test_migrated_fields_page
+from . import test_rollback_conflicts

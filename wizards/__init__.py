@@ -1,2 +1,3 @@
 from . import crm_migration_setup
 from . import crm_migration_map_import
+from . import crm_migration_rollback

@@ -138,8 +138,8 @@ add("crm_migration_provenance", () => [
 ]);
 
 add("crm_migration_rollback", () => [
-    click('.o_form_view button[name="action_rollback"]'),
-    shot("rollback_confirm", ".modal-footer .btn-primary"),
+    click('.o_form_view button[name="action_preview_rollback"]'),
+    shot("rollback_confirm", '.modal-footer button[name="action_rollback"]'),
     confirmDialog(),
     { trigger: JOB_RUNNING },
 ]);
