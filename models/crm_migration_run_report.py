@@ -11,7 +11,7 @@ STEP_COLUMNS = {
     "extract": ("total", "created", "updated", "unchanged", "failed"),
     "validate": ("total", "skipped", "warnings", "errors"),
     "load": ("total", "created", "linked", "updated", "unchanged", "skipped", "failed", "verified"),
-    "rollback": ("total", "removed", "restored", "failed"),
+    "rollback": ("total", "removed", "restored", "kept", "failed"),
 }
 #: Columns of the CSV export: every issue of the run's latest passes, differences included.
 CSV_COLUMNS = ("step", "phase", "object", "level", "problem", "code", "status", "source_id",
