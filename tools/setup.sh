@@ -86,29 +86,28 @@ log_level = warn
 CONF
 }
 
+apt_install() {
+  # apt_install PACKAGE PURPOSE: install a Debian package the tests need (as root).
+  local package=$1 purpose=$2
+  say "Installing $package $purpose"
+  [ "$(id -u)" = 0 ] || die "$package is needed $purpose: sudo apt-get install $package"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get install -y -q "$package" >/dev/null 2>&1 ||
+    { apt-get update -q >/dev/null && apt-get install -y -q "$package" >/dev/null; } ||
+    die "could not install $package"
+}
+
 browser() {
   # Odoo skips every browser test without Chromium; tests treat a skip as a failure.
   if ! command -v chromium >/dev/null && ! command -v google-chrome >/dev/null; then
-    say "Installing Chromium for the browser tests"
-    [ "$(id -u)" = 0 ] || die "Chromium is needed for the browser tests: sudo apt-get install chromium"
-    export DEBIAN_FRONTEND=noninteractive
-    apt-get install -y -q chromium >/dev/null 2>&1 ||
-      { apt-get update -q >/dev/null && apt-get install -y -q chromium >/dev/null; } ||
-      die "could not install Chromium"
+    apt_install chromium "for the browser tests"
   fi
   browser_warm_up
 }
 
 pdf() {
   # PDF reports (reconciliation, workflow audit) are made by wkhtmltopdf; the tests render one.
-  if ! command -v wkhtmltopdf >/dev/null; then
-    say "Installing wkhtmltopdf for PDF reports"
-    [ "$(id -u)" = 0 ] || die "PDF reports need wkhtmltopdf: sudo apt-get install wkhtmltopdf"
-    export DEBIAN_FRONTEND=noninteractive
-    apt-get install -y -q wkhtmltopdf >/dev/null 2>&1 ||
-      { apt-get update -q >/dev/null && apt-get install -y -q wkhtmltopdf >/dev/null; } ||
-      die "could not install wkhtmltopdf"
-  fi
+  command -v wkhtmltopdf >/dev/null || apt_install wkhtmltopdf "for PDF reports"
 }
 
 browser_warm_up() {
